@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Synthesizes one RTL top with Yosys for Xilinx 7-series and checks the result.
+
+Writes <out>/<name>.txt and <name>.json with LUT, FF, CARRY4, BRAM and DSP counts and
+the longest combinational path (Yosys `ltp`, flip-flops excluded), and exits non-zero
+when Yosys fails, a latch is inferred, or a signal has multiple drivers.
+
+  synth_check.py --name csum_stream_64 --top csum_stream --param DATA_W=64 \
+      --include rtl --out build/reports/synth rtl/csum/csum_stream.sv
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--name", required=True, help="report name")
+    ap.add_argument("--top", required=True, help="top module")
+    ap.add_argument("--param", action="append", default=[], help="NAME=VALUE, repeatable")
+    ap.add_argument("--include", action="append", default=[], help="include directory")
+    ap.add_argument("--out", required=True, help="report directory")
+    ap.add_argument("--yosys", default="yosys")
+    ap.add_argument("sources", nargs="+")
+    a = ap.parse_args()
+
+    incs = " ".join("-I" + i for i in a.include)
+    script = [f"read_verilog -sv {incs} {' '.join(a.sources)}"]
+    for p in a.param:
+        name, _, value = p.partition("=")
+        script.append(f"chparam -set {name} {value} {a.top}")
+    script += [
+        f"synth_xilinx -top {a.top} -flatten -noiopad",
+        "tee -o {stat} stat",
+        # check -assert fails on multiple drivers, undriven wires used as inputs, loops.
+        "check -assert",
+        # Xilinx flip-flops (FD*) are not recognised by ltp -noff; drop them explicitly.
+        "tee -o {ltp} ltp * t:FD* %d",
+    ]
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stat_file, ltp_file, log_file = out / f"{a.name}.stat", out / f"{a.name}.ltp", out / f"{a.name}.log"
+    ys = "; ".join(script).format(stat=stat_file, ltp=ltp_file)
+    proc = subprocess.run([a.yosys, "-l", str(log_file), "-q", "-p", ys],
+                          capture_output=True, text=True)
+    log = log_file.read_text() if log_file.exists() else proc.stdout + proc.stderr
+
+    problems = []
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        problems.append(f"yosys exited {proc.returncode}:\n{tail}")
+    for m in re.finditer(r"^.*(Latch inferred for signal.*)$", log, re.M):
+        problems.append("latch: " + m.group(1).strip())
+    for m in re.finditer(r"^.*((multiple conflicting drivers|found and reported \d+ problems).*)$",
+                         log, re.M):
+        problems.append("drivers: " + m.group(1).strip())
+    for m in re.finditer(r"^ERROR:.*$", log, re.M):
+        problems.append(m.group(0))
+    problems = list(dict.fromkeys(problems))  # Yosys repeats some lines; report each once
+
+    stat = stat_file.read_text() if stat_file.exists() else ""
+    cells = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w+)\s+(\d+)\s*$", stat, re.M)}
+    latches = sum(v for k, v in cells.items() if re.fullmatch(r"(LD\w*|\$_?DLATCH\w*|\$dlatch\w*)", k))
+    if latches:
+        problems.append(f"{latches} latch cells in the netlist")
+    ltp = ltp_file.read_text() if ltp_file.exists() else ""
+    depth = re.search(r"Longest topological path in \S+ \(length=(-?\d+)\)", ltp)
+    version = subprocess.run([a.yosys, "-V"], capture_output=True, text=True).stdout.strip()
+    report = {
+        "name": a.name,
+        "top": a.top,
+        "params": dict(p.partition("=")[::2] for p in a.param),
+        "lut": sum(v for k, v in cells.items() if re.fullmatch(r"LUT[1-6]", k)),
+        "ff": sum(v for k, v in cells.items() if re.fullmatch(r"FD\w*", k)),
+        "carry4": cells.get("CARRY4", 0),
+        "bram": sum(v for k, v in cells.items() if k.startswith("RAMB")),
+        "lutram": sum(v for k, v in cells.items() if k.startswith("RAM") and not k.startswith("RAMB")),
+        "dsp": sum(v for k, v in cells.items() if k.startswith("DSP")),
+        "logic_depth": int(depth.group(1)) if depth else None,
+        "cells": cells,
+        "yosys": version,
+        "script": ys,
+        "problems": problems,
+    }
+    (out / f"{a.name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    summary = (f"{a.name}: LUT {report['lut']}, FF {report['ff']}, CARRY4 {report['carry4']}, "
+               f"BRAM {report['bram']}, DSP {report['dsp']}, logic depth {report['logic_depth']} "
+               f"(yosys synth_xilinx, {version})")
+    (out / f"{a.name}.txt").write_text(summary + "\n" + "".join(f"PROBLEM: {p}\n" for p in problems))
+    print(summary)
+    print(f"report: {out / (a.name + '.json')}, log: {log_file}")
+    for p in problems:
+        print("PROBLEM:", p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
