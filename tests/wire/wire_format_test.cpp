@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "link_damage.hpp"
 #include "wire_format.hpp"
 
 namespace ftoe::driver {
@@ -159,30 +160,8 @@ TEST(WireFormat, FuzzedStreamsDeliverOnlyIntactMessagesInOrder) {
             framer.frame_into(stream, m.kind, m.session, m.arg, m.payload.data(), m.payload.size());
             sent.push_back(std::move(m));
         }
-        // Damage: flip bits, drop a range, duplicate a range, insert garbage, truncate.
         const int damage = int(uni(0, 4));
-        for (int k = 0; k < damage && !stream.empty(); k++) {
-            const std::size_t at = uni(0, stream.size() - 1);
-            switch (uni(0, 4)) {
-                case 0: stream[at] ^= uint8_t(1u << uni(0, 7)); break;
-                case 1: stream.erase(stream.begin() + long(at),
-                                     stream.begin() + long(std::min(stream.size(), at + uni(1, 40))));
-                    break;
-                case 2: {
-                    const Bytes dup(stream.begin() + long(at),
-                                    stream.begin() + long(std::min(stream.size(), at + uni(1, 60))));
-                    stream.insert(stream.begin() + long(at), dup.begin(), dup.end());
-                    break;
-                }
-                case 3: {
-                    Bytes junk(uni(1, 30));
-                    for (auto& b : junk) b = uni(0, 3) ? uint8_t(rng()) : kMagic;
-                    stream.insert(stream.begin() + long(at), junk.begin(), junk.end());
-                    break;
-                }
-                default: stream.resize(at); break;
-            }
-        }
+        testing::damage_stream(stream, damage, rng);
         Deframer d(true);
         // Feed in random chunks so every split point is exercised.
         for (std::size_t off = 0; off < stream.size();) {

@@ -1,0 +1,89 @@
+// ftoe_pkg: constants shared by the engine's blocks, and the host-link wire format.
+//
+// The wire format is defined twice, here for the RTL and in driver/wire_format.hpp for
+// C++; tests/wire/ proves the two agree (constants, CRCs, and the RTL deframer and
+// framer against the C++ ones). Change both together.
+//
+// Dialect note: referenced as ftoe_pkg::NAME (Yosys 0.23 has no package import inside
+// modules) and only localparams and functions (Icarus 11 cannot use package types).
+`default_nettype none
+package ftoe_pkg;
+    // A package's constants are for the modules that use it; each uses only some.
+    /* verilator lint_off UNUSEDPARAM */
+
+    // ---- Host link: one framed byte stream per direction, little-endian ------------
+    //  0  magic     HL_MAGIC; a receiver that lost framing hunts for it
+    //  1  kind      HL_CMD_* (host -> FPGA) or HL_EVT_* (FPGA -> host)
+    //  2  length    payload bytes, 0..HL_MAX_PAYLOAD
+    //  4  seq       per-direction message number, +1 per message, wraps at 2^32
+    //  8  session   session id, HL_NO_SESSION when the message is about none
+    // 12  arg       per-kind 16-bit argument (reason code, flags)
+    // 14  hcrc      CRC-16/CCITT-FALSE of bytes 0..13: the length is trusted only then
+    // 16  payload   `length` bytes
+    //  .  pcrc      CRC-32C (Castagnoli) of the payload, 4 bytes, present even when empty
+    localparam logic [7:0]  HL_MAGIC       = 8'hA5;
+    localparam int          HL_HDR_BYTES   = 16;
+    localparam int          HL_TRL_BYTES   = 4;
+    localparam int          HL_MAX_PAYLOAD = 9216;  // a 9000-byte MTU frame plus L2 header
+    localparam logic [31:0] HL_NO_SESSION  = 32'hFFFF_FFFF;
+    localparam logic [15:0] HL_CRC16_INIT  = 16'hFFFF;
+    localparam logic [31:0] HL_CRC32C_INIT = 32'hFFFF_FFFF;  // result is inverted
+
+    // Commands, host -> FPGA
+    localparam logic [7:0] HL_CMD_PING           = 8'h01;  // answered by HL_EVT_PONG
+    localparam logic [7:0] HL_CMD_SET_CONFIG     = 8'h02;  // addresses, timer settings
+    localparam logic [7:0] HL_CMD_INSTALL        = 8'h03;  // session into hardware
+    localparam logic [7:0] HL_CMD_REMOVE         = 8'h04;  // session out of hardware
+    localparam logic [7:0] HL_CMD_SEND_FIN       = 8'h05;  // FIN after queued data
+    localparam logic [7:0] HL_CMD_ABORT          = 8'h06;  // RST now, then remove
+    localparam logic [7:0] HL_CMD_RAW_TX         = 8'h07;  // host-built frame, arg = fill flags
+    localparam logic [7:0] HL_CMD_APP_DATA       = 8'h08;  // payload for a host-terminated socket
+    localparam logic [7:0] HL_CMD_READ_COUNTERS  = 8'h09;  // answered by HL_EVT_COUNTERS
+    localparam logic [7:0] HL_CMD_RX_CREDIT      = 8'h0A;  // host consumed received bytes
+
+    // Events, FPGA -> host
+    localparam logic [7:0] HL_EVT_PONG           = 8'h81;
+    localparam logic [7:0] HL_EVT_SLOW_PATH      = 8'h82;  // a frame, arg = HL_REASON_*
+    localparam logic [7:0] HL_EVT_INSTALLED      = 8'h83;  // arg = 0 ok, else failure reason
+    localparam logic [7:0] HL_EVT_REMOVED        = 8'h84;
+    localparam logic [7:0] HL_EVT_PEER_FIN       = 8'h85;
+    localparam logic [7:0] HL_EVT_PEER_RST       = 8'h86;
+    localparam logic [7:0] HL_EVT_PEER_SYN       = 8'h87;  // on a synchronized session
+    localparam logic [7:0] HL_EVT_ACKED          = 8'h88;  // SND.UNA advanced (FIN acked flag)
+    localparam logic [7:0] HL_EVT_RX_DATA        = 8'h89;  // data for a host-terminated socket
+    localparam logic [7:0] HL_EVT_TIMEOUT        = 8'h8A;  // retransmissions exhausted
+    localparam logic [7:0] HL_EVT_COUNTERS       = 8'h8B;
+    localparam logic [7:0] HL_EVT_LINK_ERROR     = 8'h8C;  // arg = HL_LINKERR_*
+
+    // HL_EVT_LINK_ERROR reasons (arg), payload {seq, expected seq, bytes skipped} as
+    // three 32-bit words. The offending command is not executed, except after a
+    // sequence gap or a resync, where the message itself is intact and runs.
+    localparam logic [15:0] HL_LINKERR_HDR_CRC   = 16'd1;
+    localparam logic [15:0] HL_LINKERR_PAY_CRC   = 16'd2;
+    localparam logic [15:0] HL_LINKERR_SEQ_GAP   = 16'd3;
+    localparam logic [15:0] HL_LINKERR_SEQ_DUP   = 16'd4;
+    localparam logic [15:0] HL_LINKERR_BAD_KIND  = 16'd5;
+    localparam logic [15:0] HL_LINKERR_TOO_LONG  = 16'd6;
+    localparam logic [15:0] HL_LINKERR_RESYNC    = 16'd7;  // bytes skipped hunting for a header
+
+    // ---- CRCs, one byte per call (the host link moves one byte per cycle) ----------
+    // CRC-16/CCITT-FALSE: poly 0x1021, MSB first, init 0xFFFF, no final xor.
+    function automatic logic [15:0] crc16_ccitt_byte(input logic [15:0] crc,
+                                                     input logic [7:0] b);
+        logic [15:0] c;
+        c = crc ^ {b, 8'h00};
+        for (int i = 0; i < 8; i++) c = c[15] ? {c[14:0], 1'b0} ^ 16'h1021 : {c[14:0], 1'b0};
+        crc16_ccitt_byte = c;
+    endfunction
+
+    // CRC-32C: reflected poly 0x82F63B78, init 0xFFFFFFFF, final value inverted.
+    function automatic logic [31:0] crc32c_byte(input logic [31:0] crc, input logic [7:0] b);
+        logic [31:0] c;
+        c = crc ^ {24'h0, b};
+        for (int i = 0; i < 8; i++) c = c[0] ? (c >> 1) ^ 32'h82F6_3B78 : (c >> 1);
+        crc32c_byte = c;
+    endfunction
+
+    /* verilator lint_on UNUSEDPARAM */
+endpackage
+`default_nettype wire
