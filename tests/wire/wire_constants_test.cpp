@@ -1,0 +1,74 @@
+// The wire-format constants of rtl/ftoe_pkg.sv and driver/wire_format.hpp are the same:
+// every message kind, link-error code and framing size, read from the package source.
+// (hl_rx/hl_tx cosim tests prove the encodings themselves agree.)
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "wire_format.hpp"
+
+namespace ftoe::driver {
+namespace {
+
+// NAME -> value of every `localparam <type> HL_NAME = <literal>;` in the package.
+std::map<std::string, uint64_t> package_constants() {
+    std::ifstream f(FTOE_PKG_SV);
+    EXPECT_TRUE(f) << "cannot read " << FTOE_PKG_SV;
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string text = ss.str();
+    const std::regex re(R"(localparam\s+(?:logic\s*\[[^\]]*\]|int)\s+(HL_\w+)\s*=\s*(\d+'[hd])?([0-9A-Fa-f_]+)\s*;)");
+    std::map<std::string, uint64_t> out;
+    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
+        std::string digits = (*it)[3];
+        digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
+        const bool hex = (*it)[2].matched && std::string((*it)[2]).back() == 'h';
+        out[(*it)[1]] = std::stoull(digits, nullptr, hex ? 16 : 10);
+    }
+    return out;
+}
+
+std::string sv_name(Kind k) {
+    return std::string(is_command(k) ? "HL_CMD_" : "HL_EVT_") + kind_name(k);
+}
+
+TEST(WireConstants, FramingConstantsAgree) {
+    const auto pkg = package_constants();
+    EXPECT_EQ(pkg.at("HL_MAGIC"), kMagic);
+    EXPECT_EQ(pkg.at("HL_HDR_BYTES"), kHeaderBytes);
+    EXPECT_EQ(pkg.at("HL_TRL_BYTES"), kTrailerBytes);
+    EXPECT_EQ(pkg.at("HL_MAX_PAYLOAD"), kMaxPayload);
+    EXPECT_EQ(pkg.at("HL_NO_SESSION"), kNoSession);
+}
+
+TEST(WireConstants, EveryKindHasTheSameCodeOnBothSides) {
+    const auto pkg = package_constants();
+    std::size_t kinds_in_pkg = 0;
+    for (const auto& [name, value] : pkg)
+        kinds_in_pkg += name.rfind("HL_CMD_", 0) == 0 || name.rfind("HL_EVT_", 0) == 0;
+    for (Kind k : kAllKinds) {
+        const auto it = pkg.find(sv_name(k));
+        ASSERT_NE(it, pkg.end()) << sv_name(k) << " is missing from rtl/ftoe_pkg.sv";
+        EXPECT_EQ(it->second, uint8_t(k)) << sv_name(k);
+    }
+    EXPECT_EQ(kinds_in_pkg, std::size(kAllKinds)) << "a kind exists only in rtl/ftoe_pkg.sv";
+}
+
+TEST(WireConstants, LinkErrorCodesAgree) {
+    const auto pkg = package_constants();
+    const std::pair<const char*, LinkError> codes[] = {
+        {"HL_LINKERR_HDR_CRC", LinkError::kHeaderCrc}, {"HL_LINKERR_PAY_CRC", LinkError::kPayloadCrc},
+        {"HL_LINKERR_SEQ_GAP", LinkError::kSeqGap},    {"HL_LINKERR_SEQ_DUP", LinkError::kSeqDup},
+        {"HL_LINKERR_BAD_KIND", LinkError::kBadKind},  {"HL_LINKERR_TOO_LONG", LinkError::kTooLong},
+        {"HL_LINKERR_RESYNC", LinkError::kResync},
+    };
+    for (const auto& [name, code] : codes) EXPECT_EQ(pkg.at(name), uint16_t(code)) << name;
+}
+
+}  // namespace
+}  // namespace ftoe::driver
