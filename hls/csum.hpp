@@ -90,23 +90,30 @@ frame_beats:
     return (start & 1) ? csum_swap(s) : s;
 }
 
-// Checksum sums of one Ethernet frame carrying IPv4 (and TCP or UDP), computed in one
-// pass: `ip_header_sum` over the IPv4 header (IHL words, options included) and
-// `l4_sum` over the L4 segment as bounded by the IPv4 total length (Ethernet padding
-// excluded) plus the pseudo-header. Both are 0xFFFF for a frame with correct checksums.
+// Checksum verdicts of one Ethernet frame, computed in one pass, exactly as
+// rtl/csum/csum_ipv4_l4.sv does: the IPv4 header starts at byte 14, or 18 behind an
+// 802.1Q tag; `ip_header_sum` covers IHL*4 bytes and `l4_sum` the L4 segment as bounded
+// by the IPv4 total length (Ethernet padding excluded) plus the pseudo-header. Both are
+// 0xFFFF for a frame whose checksums are right. The sums are defined only when
+// `complete` (an IPv4 frame holding its whole header and total length).
 struct Ipv4CsumResult {
+    bool is_ipv4;   // EtherType 0x0800 (after an optional 802.1Q tag) and version 4
+    bool complete;  // IHL >= 5, total length >= IHL*4, frame holds the whole datagram
+    uint8_t protocol;
     uint16_t ip_header_sum;
     uint16_t l4_sum;
-    bool header_complete;  // the frame held the whole IPv4 header and total length
+    bool ip_ok() const { return complete && ip_header_sum == 0xffff; }
+    bool l4_ok() const { return complete && l4_sum == 0xffff; }
 };
 
 template <int DATA_W>
-Ipv4CsumResult ipv4_l4_csum(hls::stream<AxisBeat<DATA_W>>& in, uint16_t l3_offset) {
+Ipv4CsumResult ipv4_l4_csum(hls::stream<AxisBeat<DATA_W>>& in) {
     constexpr int kBytes = AxisBeat<DATA_W>::kBytes;
+    constexpr int kHdr = 38;  // up to the end of a 20-byte IPv4 header behind a VLAN tag
+    uint8_t hdr[kHdr];
+#pragma HLS ARRAY_PARTITION variable = hdr complete
+    for (int i = 0; i < kHdr; i++) hdr[i] = 0;
     uint64_t ip_acc = 0, l4_acc = 0;
-    uint32_t src_ip = 0, dst_ip = 0;
-    uint16_t total_len = 0;
-    uint8_t ihl_bytes = 20, protocol = 0;
     uint32_t base = 0, frame_len = 0;
     bool last = false;
 frame_beats:
@@ -118,33 +125,36 @@ frame_beats:
     beat_lanes:
         for (int lane = 0; lane < kBytes; lane++) {
 #pragma HLS UNROLL
-            if (!beat.kept(lane)) continue;
             const uint32_t off = base + uint32_t(lane);
-            const uint8_t b = beat.byte(lane);
+            if (off < kHdr) hdr[off] = beat.kept(lane) ? beat.byte(lane) : 0;
+            if (!beat.kept(lane)) continue;
             frame_len = off + 1;
-            if (off < l3_offset) continue;
-            const uint32_t rel = off - l3_offset;  // offset inside the IPv4 datagram
-            // Header fields, captured as they stream past.
-            if (rel == 0) ihl_bytes = uint8_t((b & 0x0f) * 4);
-            if (rel == 2) total_len = uint16_t((total_len & 0x00ff) | (b << 8));
-            if (rel == 3) total_len = uint16_t((total_len & 0xff00) | b);
-            if (rel == 9) protocol = b;
-            if (rel >= 12 && rel < 16) src_ip |= uint32_t(b) << (8 * (15 - rel));
-            if (rel >= 16 && rel < 20) dst_ip |= uint32_t(b) << (8 * (19 - rel));
-            // l3_offset may be odd in principle; pair bytes by their datagram offset.
-            const uint32_t word_byte = (rel % 2 == 0) ? uint32_t(b) << 8 : b;
-            if (rel < ihl_bytes) ip_acc += word_byte;
-            else if (rel < total_len) l4_acc += word_byte;
+            const uint32_t l3 = (hdr[12] == 0x81 && hdr[13] == 0x00) ? 18 : 14;
+            if (off < l3) continue;
+            const uint32_t rel = off - l3;
+            const uint32_t ihl = (hdr[l3] & 0x0fu) * 4;
+            const uint32_t total = uint32_t(hdr[l3 + 2]) << 8 | hdr[l3 + 3];
+            const uint32_t word_byte = (rel % 2 == 0) ? uint32_t(beat.byte(lane)) << 8 : beat.byte(lane);
+            // Bytes of the header stream past before the fields they depend on settle;
+            // with IHL >= 5 every byte is classified by then (see `complete`).
+            if (rel < ihl) ip_acc += word_byte;
+            else if (rel < total) l4_acc += word_byte;
         }
         base += kBytes;
     }
-    // A truncated frame can't be verified; report it rather than a misleading sum.
-    const bool complete = ihl_bytes >= 20 && total_len >= ihl_bytes &&
-                          frame_len >= uint32_t(l3_offset) + total_len;
-    const uint16_t l4_len = uint16_t(total_len - ihl_bytes);
-    const uint16_t pseudo = ipv4_pseudo_header_sum(src_ip, dst_ip, protocol, l4_len);
-    // IHL counts 4-byte words, so the L4 segment always starts at an even offset.
-    return Ipv4CsumResult{csum_fold(ip_acc), csum_add(csum_fold(l4_acc), pseudo), complete};
+    const uint32_t l3 = (hdr[12] == 0x81 && hdr[13] == 0x00) ? 18 : 14;
+    const bool is_ipv4 = hdr[l3 - 2] == 0x08 && hdr[l3 - 1] == 0x00 && (hdr[l3] >> 4) == 4;
+    const uint32_t ihl = (hdr[l3] & 0x0fu) * 4;
+    const uint32_t total = uint32_t(hdr[l3 + 2]) << 8 | hdr[l3 + 3];
+    const uint8_t protocol = hdr[l3 + 9];
+    const uint32_t src = uint32_t(hdr[l3 + 12]) << 24 | uint32_t(hdr[l3 + 13]) << 16 |
+                         uint32_t(hdr[l3 + 14]) << 8 | hdr[l3 + 15];
+    const uint32_t dst = uint32_t(hdr[l3 + 16]) << 24 | uint32_t(hdr[l3 + 17]) << 16 |
+                         uint32_t(hdr[l3 + 18]) << 8 | hdr[l3 + 19];
+    const bool complete = is_ipv4 && ihl >= 20 && total >= ihl && frame_len >= l3 + total;
+    const uint16_t pseudo = ipv4_pseudo_header_sum(src, dst, protocol, uint16_t(total - ihl));
+    return Ipv4CsumResult{is_ipv4, complete, protocol, csum_fold(ip_acc),
+                          csum_add(csum_fold(l4_acc), pseudo)};
 }
 
 }  // namespace ftoe::kernel

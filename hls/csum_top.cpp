@@ -18,21 +18,18 @@ uint16_t ftoe_csum_frame_512(hls::stream<ftoe::kernel::AxisBeat<512>>& in, uint1
     return ftoe::kernel::csum_frame<512>(in, start, end);
 }
 
-void ftoe_ipv4_l4_csum_64(hls::stream<ftoe::kernel::AxisBeat<64>>& in, uint16_t l3_offset, ftoe::kernel::Ipv4CsumResult& out) {
+void ftoe_ipv4_l4_csum_64(hls::stream<ftoe::kernel::AxisBeat<64>>& in, ftoe::kernel::Ipv4CsumResult& out) {
 #pragma HLS INTERFACE mode = axis port = in
-#pragma HLS INTERFACE mode = s_axilite port = l3_offset
 #pragma HLS INTERFACE mode = s_axilite port = out
 #pragma HLS INTERFACE mode = s_axilite port = return
-    out = ftoe::kernel::ipv4_l4_csum<64>(in, l3_offset);
+    out = ftoe::kernel::ipv4_l4_csum<64>(in);
 }
 
-void ftoe_ipv4_l4_csum_512(hls::stream<ftoe::kernel::AxisBeat<512>>& in, uint16_t l3_offset,
-                      ftoe::kernel::Ipv4CsumResult& out) {
+void ftoe_ipv4_l4_csum_512(hls::stream<ftoe::kernel::AxisBeat<512>>& in, ftoe::kernel::Ipv4CsumResult& out) {
 #pragma HLS INTERFACE mode = axis port = in
-#pragma HLS INTERFACE mode = s_axilite port = l3_offset
 #pragma HLS INTERFACE mode = s_axilite port = out
 #pragma HLS INTERFACE mode = s_axilite port = return
-    out = ftoe::kernel::ipv4_l4_csum<512>(in, l3_offset);
+    out = ftoe::kernel::ipv4_l4_csum<512>(in);
 }
 
 uint16_t ftoe_csum_update32_top(uint16_t field, uint32_t old_value, uint32_t new_value) {

@@ -8,7 +8,6 @@
 
 uint16_t ftoe_csum_frame_64(hls::stream<ftoe::kernel::AxisBeat<64>>& in, uint16_t start, uint16_t end);
 uint16_t ftoe_csum_frame_512(hls::stream<ftoe::kernel::AxisBeat<512>>& in, uint16_t start, uint16_t end);
-void ftoe_ipv4_l4_csum_64(hls::stream<ftoe::kernel::AxisBeat<64>>& in, uint16_t l3_offset, ftoe::kernel::Ipv4CsumResult& out);
-void ftoe_ipv4_l4_csum_512(hls::stream<ftoe::kernel::AxisBeat<512>>& in, uint16_t l3_offset,
-                      ftoe::kernel::Ipv4CsumResult& out);
+void ftoe_ipv4_l4_csum_64(hls::stream<ftoe::kernel::AxisBeat<64>>& in, ftoe::kernel::Ipv4CsumResult& out);
+void ftoe_ipv4_l4_csum_512(hls::stream<ftoe::kernel::AxisBeat<512>>& in, ftoe::kernel::Ipv4CsumResult& out);
 uint16_t ftoe_csum_update32_top(uint16_t field, uint32_t old_value, uint32_t new_value);

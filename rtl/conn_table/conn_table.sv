@@ -80,8 +80,15 @@ module conn_table #(
         bucket_of = c[BB-1:0];
     endfunction
 
-    function automatic logic [EW-1:0] slot_of(input logic [BW-1:0] bkt, input int s);
-        slot_of = bkt[s*EW +: EW];
+    // Slot access by a 2-bit index as a 4-way case: a multiplied part-select index would
+    // synthesize as a barrel shifter across the whole bucket.
+    function automatic logic [EW-1:0] slot_of(input logic [BW-1:0] bkt, input logic [1:0] s);
+        case (s)
+            2'd0: slot_of = bkt[0*EW +: EW];
+            2'd1: slot_of = bkt[1*EW +: EW];
+            2'd2: slot_of = bkt[2*EW +: EW];
+            default: slot_of = bkt[3*EW +: EW];
+        endcase
     endfunction
     function automatic logic slot_valid(input logic [EW-1:0] e);
         slot_valid = e[EW-1];
@@ -131,13 +138,13 @@ module conn_table #(
         lk_hit = 1'b0;
         lk_sid = '0;
         for (int s = 0; s < SLOTS; s++) begin
-            if (slot_valid(slot_of(a0_q, s)) && slot_key(slot_of(a0_q, s)) == lk_key_q) begin
+            if (slot_valid(slot_of(a0_q, 2'(s))) && slot_key(slot_of(a0_q, 2'(s))) == lk_key_q) begin
                 lk_hit = 1'b1;
-                lk_sid = slot_sid(slot_of(a0_q, s));
+                lk_sid = slot_sid(slot_of(a0_q, 2'(s)));
             end
-            if (slot_valid(slot_of(a1_q, s)) && slot_key(slot_of(a1_q, s)) == lk_key_q) begin
+            if (slot_valid(slot_of(a1_q, 2'(s))) && slot_key(slot_of(a1_q, 2'(s))) == lk_key_q) begin
                 lk_hit = 1'b1;
-                lk_sid = slot_sid(slot_of(a1_q, s));
+                lk_sid = slot_sid(slot_of(a1_q, 2'(s)));
             end
         end
         for (int i = 0; i < STASH; i++) begin
@@ -193,12 +200,12 @@ module conn_table #(
         free0_ok = 1'b0; free1_ok = 1'b0; free0 = '0; free1 = '0;
         match0_ok = 1'b0; match1_ok = 1'b0; match0 = '0; match1 = '0;
         for (int s = SLOTS - 1; s >= 0; s--) begin  // lowest index wins, as in the reference
-            if (!slot_valid(slot_of(b0_q, s))) begin free0_ok = 1'b1; free0 = 2'(s); end
-            if (!slot_valid(slot_of(b1_q, s))) begin free1_ok = 1'b1; free1 = 2'(s); end
-            if (slot_valid(slot_of(b0_q, s)) && slot_key(slot_of(b0_q, s)) == key_q) begin
+            if (!slot_valid(slot_of(b0_q, 2'(s)))) begin free0_ok = 1'b1; free0 = 2'(s); end
+            if (!slot_valid(slot_of(b1_q, 2'(s)))) begin free1_ok = 1'b1; free1 = 2'(s); end
+            if (slot_valid(slot_of(b0_q, 2'(s))) && slot_key(slot_of(b0_q, 2'(s))) == key_q) begin
                 match0_ok = 1'b1; match0 = 2'(s);
             end
-            if (slot_valid(slot_of(b1_q, s)) && slot_key(slot_of(b1_q, s)) == key_q) begin
+            if (slot_valid(slot_of(b1_q, 2'(s))) && slot_key(slot_of(b1_q, 2'(s))) == key_q) begin
                 match1_ok = 1'b1; match1 = 2'(s);
             end
         end
@@ -231,7 +238,7 @@ module conn_table #(
             if (!on_path) begin victim_ok = 1'b1; victim = cand; end
         end
     end
-    wire logic [EW-1:0] victim_ent = slot_of(cur_q, 32'(victim));
+    wire logic [EW-1:0] victim_ent = slot_of(cur_q, victim);
     // The bucket read for a walk check: the other way's.
     wire logic [BW-1:0] alt_q = way_q ? b0_q : b1_q;
     logic       alt_free_ok;
@@ -240,14 +247,19 @@ module conn_table #(
         alt_free_ok = 1'b0;
         alt_free = '0;
         for (int s = SLOTS - 1; s >= 0; s--)
-            if (!slot_valid(slot_of(alt_q, s))) begin alt_free_ok = 1'b1; alt_free = 2'(s); end
+            if (!slot_valid(slot_of(alt_q, 2'(s)))) begin alt_free_ok = 1'b1; alt_free = 2'(s); end
     end
 
     // Replaces slot `s` of `bkt` with `e`.
     function automatic logic [BW-1:0] with_slot(input logic [BW-1:0] bkt, input logic [1:0] s,
                                                 input logic [EW-1:0] e);
         with_slot = bkt;
-        with_slot[32'(s)*EW +: EW] = e;
+        case (s)
+            2'd0: with_slot[0*EW +: EW] = e;
+            2'd1: with_slot[1*EW +: EW] = e;
+            2'd2: with_slot[2*EW +: EW] = e;
+            default: with_slot[3*EW +: EW] = e;
+        endcase
     endfunction
 
     wire logic [EW-1:0] new_ent = {1'b1, key_q, sid_q};

@@ -1,6 +1,9 @@
 // csum_stream: RFC 1071 ones'-complement sum of a byte range of each frame on an
 // AXI4-Stream. The range [csum_start, csum_end) is given in bytes from the first byte
 // of the frame, so one unit serves the IPv4 header, the TCP segment or a whole frame.
+// The range applies to the beat presented with it: a parent holds it for the frame,
+// or refines it as header fields arrive (csum_ipv4_l4 does), as long as each beat sees
+// the right range for its own bytes.
 //
 // Latency:    sum_valid is high for one cycle exactly LATENCY = TREE_STAGES + 1 cycles
 //             after the cycle in which the tlast beat is accepted, where
@@ -10,7 +13,6 @@
 //             follow each other back to back with no idle cycle.
 // Assumes:    every beat but the tlast beat has all tkeep bits set; on the tlast beat
 //             any tkeep pattern is allowed and a lane with tkeep=0 contributes nothing.
-//             csum_start/csum_end are sampled with the first beat of each frame.
 //             The result is the folded sum, not its complement: a received header or
 //             segment is valid when its sum (pseudo-header included) is 16'hFFFF, and
 //             the checksum field to transmit is ~sum computed with the field zeroed.
@@ -33,7 +35,7 @@ module csum_stream #(
     input  wire logic                s_axis_tvalid,
     output wire logic                s_axis_tready,
     input  wire logic                s_axis_tlast,
-    // byte range to sum, sampled with the first beat of a frame
+    // byte range to sum, for the bytes of the beat presented with it
     input  wire logic [OFF_W-1:0]    csum_start,
     input  wire logic [OFF_W-1:0]    csum_end,
     // per-frame result
@@ -68,11 +70,10 @@ module csum_stream #(
     // ---- Byte range of this beat -------------------------------------------------
     logic             in_frame_q;     // a frame has started and not yet ended
     logic [PW-1:0]    pos_q;          // frame byte offset of lane 0 of the next beat
-    logic [OFF_W-1:0] start_q, end_q;
 
     wire logic [PW-1:0]    pos      = in_frame_q ? pos_q : '0;
-    wire logic [OFF_W-1:0] start_b  = in_frame_q ? start_q : csum_start;
-    wire logic [OFF_W-1:0] end_b    = in_frame_q ? end_q : csum_end;
+    wire logic [OFF_W-1:0] start_b  = csum_start;
+    wire logic [OFF_W-1:0] end_b    = csum_end;
 
     // Clip an offset to this beat: 0 if at or before lane 0, NB if past the last lane.
     function automatic logic [LW-1:0] clip_to_beat(input logic [OFF_W-1:0] off,
@@ -110,8 +111,6 @@ module csum_stream #(
 
     always_ff @(posedge clk) begin
         if (beat) begin
-            start_q <= start_b;
-            end_q   <= end_b;
             // Saturate: once past 2^OFF_W every later byte is past csum_end anyway.
             pos_q   <= pos[PW-1] ? pos : pos + PW'(NB);
         end

@@ -67,7 +67,7 @@ public:
     }
 
     // One clock cycle presenting `beat` (nullptr: tvalid low). start/end are the byte
-    // range sampled with the first beat of a frame.
+    // range for the bytes of this beat (hold it for the frame).
     Outputs cycle(const Beat* beat, uint16_t start, uint16_t end) {
         Model& m = *model_;
         m.s_axis_tvalid = beat != nullptr;

@@ -41,8 +41,8 @@ kernel::Ipv4CsumResult kernel_ipv4(const Bytes& frame) {
     hls::stream<kernel::AxisBeat<W>> in;
     for (const auto& b : to_beats<W>(frame)) in.write(b);
     kernel::Ipv4CsumResult r{};
-    if constexpr (W == 64) ftoe_ipv4_l4_csum_64(in, l3_offset(frame), r);
-    else ftoe_ipv4_l4_csum_512(in, l3_offset(frame), r);
+    if constexpr (W == 64) ftoe_ipv4_l4_csum_64(in, r);
+    else ftoe_ipv4_l4_csum_512(in, r);
     return r;
 }
 
@@ -139,7 +139,9 @@ TEST(CsumKnownAnswer, ScapyFramesVerifyInKernelAndRtlAtBothWidths) {
 
         // The kernel verifies both checksums in one pass, padding excluded.
         for (const auto& r : {kernel_ipv4<64>(f), kernel_ipv4<512>(f)}) {
-            EXPECT_TRUE(r.header_complete);
+            EXPECT_TRUE(r.is_ipv4);
+            EXPECT_TRUE(r.complete);
+            EXPECT_EQ(r.protocol, proto);
             EXPECT_EQ(r.ip_header_sum, 0xffff);
             EXPECT_EQ(r.l4_sum, 0xffff);
         }

@@ -37,8 +37,9 @@ def main():
         "tee -o {stat} stat",
         # check -assert fails on multiple drivers, undriven wires used as inputs, loops.
         "check -assert",
-        # Xilinx flip-flops (FD*) are not recognised by ltp -noff; drop them explicitly.
-        "tee -o {ltp} ltp * t:FD* %d",
+        # ltp -noff does not know Xilinx cells: drop the clocked ones (flip-flops, block
+        # RAM, LUT RAM, shift registers, DSPs) so paths end at them.
+        "tee -o {ltp} ltp * t:FD* %d t:RAMB* %d t:RAM* %d t:SRL* %d t:DSP* %d",
     ]
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
