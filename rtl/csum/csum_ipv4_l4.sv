@@ -58,11 +58,10 @@ module csum_ipv4_l4 #(
     logic [8*HDR-1:0] hdr;                        // header bytes as known during this beat
     always_comb begin
         hdr = in_frame_q ? hdr_q : '0;
+        // Header byte i can only be in lane i % NB of beat i / NB: compare beats, not lanes.
         for (int i = 0; i < HDR; i++) begin
-            for (int lane = 0; lane < NB; lane++) begin
-                if (PW'(i) == pos + PW'(lane))
-                    hdr[8*i +: 8] = s_axis_tkeep[lane] ? s_axis_tdata[8*lane +: 8] : 8'h00;
-            end
+            if (pos == PW'((i / NB) * NB))
+                hdr[8*i +: 8] = s_axis_tkeep[i % NB] ? s_axis_tdata[8*(i % NB) +: 8] : 8'h00;
         end
     end
     function automatic logic [7:0] hb(input logic [8*HDR-1:0] h, input int i);
