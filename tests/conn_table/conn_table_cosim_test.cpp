@@ -15,7 +15,7 @@
 #include "Vconn_table_4096.h"
 #include "Vconn_table_65536.h"
 #include "conn_table.hpp"
-#include "verilated.h"
+#include "clocked_model.hpp"
 
 namespace ftoe::kernel {
 namespace {
@@ -43,32 +43,7 @@ uint8_t expected_code(ConnInsertResult r) {
 }
 
 template <typename Model>
-class ConnTableSim {
-public:
-    ConnTableSim() : ctx_(std::make_unique<VerilatedContext>()), m_(std::make_unique<Model>(ctx_.get())) {
-        m_->rst = 1;
-        for (int i = 0; i < 4; i++) tick();
-        m_->rst = 0;
-    }
-    ~ConnTableSim() { m_->final(); }
-    Model& io() { return *m_; }
-    void settle() {
-        m_->clk = 0;
-        m_->eval();
-    }
-    void tick() {
-        settle();
-        m_->clk = 1;
-        m_->eval();
-        ++cycle_;
-    }
-    uint64_t cycle() const { return cycle_; }
-
-private:
-    std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<Model> m_;
-    uint64_t cycle_ = 0;
-};
+using ConnTableSim = sim::ClockedModel<Model>;
 
 FourTuple random_tuple(std::mt19937_64& rng) {
     return {uint32_t(rng()), uint32_t(rng()), uint16_t(rng()), uint16_t(rng())};

@@ -12,6 +12,7 @@
 
 #include "Vcsum_ipv4_l4_512.h"
 #include "Vcsum_ipv4_l4_64.h"
+#include "clocked_model.hpp"
 #include "csum_top.hpp"
 #include "frame.hpp"
 #include "verilated.h"
@@ -25,19 +26,11 @@ template <>
 struct Model<64> {
     using type = Vcsum_ipv4_l4_64;
     static constexpr int kLatency = 3;  // header contract
-    static void set(type& m, const kernel::AxisBeat<64>& b) {
-        m.s_axis_tdata = b.data[0];
-        m.s_axis_tkeep = uint8_t(b.keep);
-    }
 };
 template <>
 struct Model<512> {
     using type = Vcsum_ipv4_l4_512;
     static constexpr int kLatency = 5;
-    static void set(type& m, const kernel::AxisBeat<512>& b) {
-        for (int i = 0; i < 16; i++) m.s_axis_tdata[i] = uint32_t(b.data[i / 2] >> (32 * (i % 2)));
-        m.s_axis_tkeep = b.keep;
-    }
 };
 
 kernel::Ipv4CsumResult reference(const std::vector<kernel::AxisBeat<64>>& beats) {
@@ -117,7 +110,7 @@ TYPED_TEST(CsumIpv4L4Cosim, VerdictsMatchKernelAtFixedLatency) {
     auto step = [&](const kernel::AxisBeat<W>* b) {
         m->s_axis_tvalid = b != nullptr;
         if (b) {
-            M::set(*m, *b);
+            set_axis_beat(*m, *b);
             m->s_axis_tlast = b->last;
         }
         m->clk = 0;

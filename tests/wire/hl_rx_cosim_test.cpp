@@ -13,7 +13,7 @@
 
 #include "Vhl_rx.h"
 #include "link_damage.hpp"
-#include "verilated.h"
+#include "clocked_model.hpp"
 #include "wire_format.hpp"
 
 namespace ftoe::driver {
@@ -74,33 +74,7 @@ Expected reference(const Bytes& stream) {
     return e;
 }
 
-class HlRxSim {
-public:
-    HlRxSim() : ctx_(std::make_unique<VerilatedContext>()), m_(std::make_unique<Vhl_rx>(ctx_.get())) {
-        m_->rst = 1;
-        for (int i = 0; i < 4; i++) tick();
-        m_->rst = 0;
-    }
-    ~HlRxSim() { m_->final(); }
-    Vhl_rx& io() { return *m_; }
-    // Settles inputs set for this cycle, so outputs can be read before the edge.
-    void settle() {
-        m_->clk = 0;
-        m_->eval();
-    }
-    void tick() {
-        settle();
-        m_->clk = 1;
-        m_->eval();
-        ++cycle_;
-    }
-    uint64_t cycle() const { return cycle_; }
-
-private:
-    std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<Vhl_rx> m_;
-    uint64_t cycle_ = 0;
-};
+using HlRxSim = sim::ClockedModel<Vhl_rx>;
 
 struct RunStats {
     uint64_t cycles = 0, bytes = 0, tready_low_cycles = 0;

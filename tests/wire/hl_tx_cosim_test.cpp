@@ -9,38 +9,13 @@
 #include <vector>
 
 #include "Vhl_tx.h"
-#include "verilated.h"
+#include "clocked_model.hpp"
 #include "wire_format.hpp"
 
 namespace ftoe::driver {
 namespace {
 
-class HlTxSim {
-public:
-    HlTxSim() : ctx_(std::make_unique<VerilatedContext>()), m_(std::make_unique<Vhl_tx>(ctx_.get())) {
-        m_->rst = 1;
-        for (int i = 0; i < 4; i++) tick();
-        m_->rst = 0;
-    }
-    ~HlTxSim() { m_->final(); }
-    Vhl_tx& io() { return *m_; }
-    void settle() {
-        m_->clk = 0;
-        m_->eval();
-    }
-    void tick() {
-        settle();
-        m_->clk = 1;
-        m_->eval();
-        ++cycle_;
-    }
-    uint64_t cycle() const { return cycle_; }
-
-private:
-    std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<Vhl_tx> m_;
-    uint64_t cycle_ = 0;
-};
+using HlTxSim = sim::ClockedModel<Vhl_tx>;
 
 struct Event {
     Kind kind;

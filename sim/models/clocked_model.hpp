@@ -1,0 +1,65 @@
+// clocked_model.hpp: one Verilated model with its own context, stepped a clock cycle
+// at a time, as every cosim test drives it.
+//
+// Per cycle: set inputs, settle() (clock low, combinational outputs of this cycle are
+// valid), read outputs, tick() (rising edge). cycle() counts rising edges since
+// construction, so an input given in cycle c is accepted at the end of cycle c.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+
+#include "axis_beat.hpp"
+#include "verilated.h"
+
+namespace ftoe::sim {
+
+template <typename Model>
+class ClockedModel {
+public:
+    // Holds rst for `reset_cycles` cycles (the model must have clk and rst ports).
+    explicit ClockedModel(int reset_cycles = 4)
+        : context_(std::make_unique<VerilatedContext>()),
+          model_(std::make_unique<Model>(context_.get())) {
+        model_->rst = 1;
+        for (int i = 0; i < reset_cycles; i++) tick();
+        model_->rst = 0;
+    }
+    ~ClockedModel() { model_->final(); }
+    ClockedModel(const ClockedModel&) = delete;
+    ClockedModel& operator=(const ClockedModel&) = delete;
+
+    Model& io() { return *model_; }
+    void settle() {
+        model_->clk = 0;
+        model_->eval();
+    }
+    void tick() {
+        settle();
+        model_->clk = 1;
+        model_->eval();
+        ++cycle_;
+    }
+    uint64_t cycle() const { return cycle_; }
+
+private:
+    std::unique_ptr<VerilatedContext> context_;
+    std::unique_ptr<Model> model_;
+    uint64_t cycle_ = 0;
+};
+
+// Drives a beat onto a model's s_axis_tdata/s_axis_tkeep, whichever C++ type Verilator
+// gave them (a scalar up to 64 bits, VlWide beyond).
+template <typename Model, int DATA_W>
+void set_axis_beat(Model& m, const kernel::AxisBeat<DATA_W>& b) {
+    if constexpr (DATA_W <= 64) {
+        m.s_axis_tdata = static_cast<std::remove_reference_t<decltype(m.s_axis_tdata)>>(b.data[0]);
+    } else {
+        for (int i = 0; i < DATA_W / 32; i++)
+            m.s_axis_tdata[i] = uint32_t(b.data[i / 2] >> (32 * (i % 2)));
+    }
+    m.s_axis_tkeep = static_cast<std::remove_reference_t<decltype(m.s_axis_tkeep)>>(b.keep);
+}
+
+}  // namespace ftoe::sim
