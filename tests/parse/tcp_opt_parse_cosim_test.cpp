@@ -4,13 +4,14 @@
 // bytes; one list per cycle with random gaps; fixed latency checked on every list.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <random>
 #include <vector>
 
 #include "Vtcp_opt_parse.h"
 #include "clocked_model.hpp"
-#include "tcp_options.hpp"
+#include "engine_top.hpp"
 
 namespace ftoe::kernel {
 namespace {
@@ -134,7 +135,11 @@ TEST(TcpOptParseCosim, MatchesReferenceOneListPerCycle) {
             ASSERT_TRUE(pending.empty() || pending.front().due > sim.cycle()) << "result missing";
         }
         if (send) {
-            pending.push_back({sim.cycle() + kLatency, list, tcp_options_parse(list.data(), int(list.size()))});
+            uint8_t opts[kTcpMaxOptionBytes] = {};
+            std::copy(list.begin(), list.end(), opts);
+            TcpOptions want;
+            ftoe_tcp_options_parse(opts, uint8_t(list.size()), want);
+            pending.push_back({sim.cycle() + kLatency, list, want});
             ++n;
         }
         sim.tick();
