@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -107,6 +108,10 @@ std::string Json::dump() const {
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv) {
+    // argv is built before fork(): the child only calls async-signal-safe functions.
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
     int pipe_fd[2];
     if (pipe(pipe_fd) != 0) throw std::runtime_error("pipe: " + std::string(std::strerror(errno)));
     const auto t0 = std::chrono::steady_clock::now();
@@ -117,21 +122,23 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
         dup2(pipe_fd[1], STDERR_FILENO);
         close(pipe_fd[0]);
         close(pipe_fd[1]);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
+        execv(args[0], args.data());
+        static const char kMsg[] = "exec failed\n";
+        (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
         _exit(127);
     }
     close(pipe_fd[1]);
     std::string out;
     std::array<char, 4096> buf;
-    ssize_t n;
-    while ((n = read(pipe_fd[0], buf.data(), buf.size())) > 0) out.append(buf.data(), std::size_t(n));
+    for (;;) {
+        const ssize_t n = read(pipe_fd[0], buf.data(), buf.size());
+        if (n > 0) out.append(buf.data(), std::size_t(n));
+        else if (n == 0 || errno != EINTR) break;
+    }
     close(pipe_fd[0]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     const double secs = seconds_since(t0);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return {code, out, secs};
@@ -140,10 +147,24 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
 std::string file_beside_executable(const std::string& name) {
     std::error_code ec;
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    const auto path = (ec ? std::filesystem::path(".") : exe.parent_path()) / name;
+    if (ec) throw std::runtime_error("cannot read /proc/self/exe: " + ec.message());
+    const auto path = exe.parent_path() / name;
     if (!std::filesystem::exists(path))
         throw std::runtime_error(path.string() + " is missing: rebuild ftoe-bench (cmake --build)");
     return path.string();
+}
+
+TempDir::TempDir() {
+    char name[] = "/tmp/ftoe-bench-XXXXXX";
+    if (!mkdtemp(name))
+        throw std::runtime_error("cannot create a directory in /tmp: " +
+                                 std::string(std::strerror(errno)));
+    path_ = name;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;  // best effort: a leftover directory must not mask the real error
+    std::filesystem::remove_all(path_, ec);
 }
 
 std::string si(double v) {

@@ -48,7 +48,8 @@ private:
     std::vector<std::pair<std::string, std::string>> fields_;  // key, encoded value
 };
 
-// Runs `argv` with stdout captured; throws with the program's output on failure.
+// Runs argv[0] (a path; PATH is not searched) with stdout and stderr captured, and waits
+// for it. `seconds` is the wall time from start to exit; exit code 127: exec failed.
 struct ProcessResult {
     int exit_code;
     std::string output;
@@ -58,6 +59,20 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 
 // A file installed next to the ftoe-bench executable (e.g. a compiled testbench).
 std::string file_beside_executable(const std::string& name);
+
+// A fresh directory under /tmp, removed with its contents when this goes out of scope
+// (also when a benchmark fails half way).
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
 
 // "1.23 M" style formatting for tables.
 std::string si(double v);

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 REQUIRED = {
-    "checksum": ["verilator_cycles_per_s", "icarus_cycles_per_s", "ratio"],
+    "checksum": ["verilator_cycles_per_s", "icarus_cycles_per_s", "ratio", "frames", "cycles",
+                 "verilator_frames_per_s", "icarus_frames_per_s", "gbps"],
 }
 
 proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)

@@ -7,11 +7,16 @@
 // tkeep[DATA_W/8-1:0], tdata[DATA_W-1:0]}.
 // Plusargs: +stim=FILE +stim_beats=N (lines in FILE) +beats=M (beats to play, M <= N)
 //           +out=FILE
+// Output:   "cycles C frames F" on stdout, C counting the played beats and a fixed
+//           drain; ftoe-bench runs it once with M=0 (same start-up and file load, same
+//           drain) and subtracts that run's time and cycles.
 `timescale 1ns / 1ps
 `default_nettype none
 module csum_bench_tb;
+    // Data bus width in bits, as csum_stream's DATA_W
     parameter int DATA_W = 64;
-    parameter int MAX_BEATS = 1 << 18;
+    // Capacity of the stimulus memory in beats; ftoe-bench is built with the same value
+    parameter int MAX_BEATS = 1 << 20;
     localparam int NB = DATA_W / 8;
     localparam int LINE_W = DATA_W + NB + 4 + 32;
 
@@ -52,17 +57,18 @@ module csum_bench_tb;
     initial begin
         if (!$value$plusargs("stim=%s", stim_file) || !$value$plusargs("out=%s", out_file) ||
             !$value$plusargs("stim_beats=%d", stim_beats) || !$value$plusargs("beats=%d", beats)) begin
-            $display("usage: vvp csum_bench_tb.vvp +stim=F +stim_beats=N +beats=M +out=F");
-            $finish;
+            $fatal(1, "usage: vvp csum_bench_tb.vvp +stim=F +stim_beats=N +beats=M +out=F");
         end
         if (stim_beats > MAX_BEATS || beats > stim_beats) begin
-            $display("csum_bench_tb: %0d beats over MAX_BEATS=%0d", stim_beats, MAX_BEATS);
-            $finish;
+            $fatal(1, "csum_bench_tb: %0d stimulus beats (%0d to play), MAX_BEATS=%0d",
+                   stim_beats, beats, MAX_BEATS);
         end
         if (stim_beats > 0) $readmemh(stim_file, stim, 0, stim_beats - 1);
         out_fd = $fopen(out_file, "w");
+        if (out_fd == 0) $fatal(1, "csum_bench_tb: cannot write %0s", out_file);
         frames_out = 0;
-        repeat (4) @(posedge clk);
+        // Inputs change on the falling edge only, so no input races the DUT's flops.
+        repeat (4) @(negedge clk);
         rst = 1'b0;
         cycles = 0;
         for (int i = 0; i < beats; i++) begin

@@ -1,0 +1,25 @@
+# Passes when a command exits with code 2 (ftoe-bench's usage error) and its stderr
+# matches EXPECT. ctest's PASS_REGULAR_EXPRESSION alone would ignore the exit code.
+# usage: cmake -DEXPECT=<regex> -P expect_usage_error.cmake -- <command> [args...]
+set(cmd)
+set(after_dashes FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+  if(after_dashes)
+    list(APPEND cmd "${CMAKE_ARGV${i}}")
+  elseif(CMAKE_ARGV${i} STREQUAL "--")
+    set(after_dashes TRUE)
+  endif()
+endforeach()
+if(NOT cmd)
+  message(FATAL_ERROR "expect_usage_error.cmake: no command after --")
+endif()
+
+list(JOIN cmd " " shown)
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "${shown}: expected exit code 2, got ${rc}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(NOT err MATCHES "${EXPECT}")
+  message(FATAL_ERROR "${shown}: stderr does not match '${EXPECT}':\n${err}")
+endif()
