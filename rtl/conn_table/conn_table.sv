@@ -9,9 +9,10 @@
 // slot is overwritten, so a concurrent lookup never misses an installed key.
 //
 // Latency:    m_lookup_* is valid exactly 2 cycles after s_lookup_valid (hash and BRAM
-//             read, then compare). Commands: s_cmd_ready is high only when idle; a remove
-//             or an insert that needs no cuckoo move answers on m_res_* 3 cycles after
-//             the handshake; a cuckoo insert adds 3 cycles per path step and 2 per move.
+//             read, then compare; asserted by the cosim). Commands: s_cmd_ready is high
+//             only when idle; each command ends with one m_res_* pulse. By construction a
+//             remove or a home-bucket insert takes 3 cycles and a cuckoo insert 3 more per
+//             path step and 2 per move; the cosim checks results, not these counts.
 // Throughput: 1 lookup/cycle, concurrently with commands.
 // Assumes:    the two BRAM ports share clk; a lookup reading a bucket in the cycle port
 //             B writes it may see the old or the new contents, both of which hold every
