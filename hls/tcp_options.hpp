@@ -38,14 +38,16 @@ struct TcpOptions {
     }
 };
 
-// `opts` holds the option bytes (TCP header bytes 20..), `len` of them (0..40).
-inline TcpOptions tcp_options_parse(const uint8_t* opts, int len) {
+// `opts` holds the option bytes (TCP header bytes 20..), `len` of them (0..40);
+// `max_options` is the RTL's MAX_OPTIONS (the walk's stage count).
+inline TcpOptions tcp_options_parse(const uint8_t* opts, int len, int max_options = kMaxOptions) {
     TcpOptions r;
     int p = 0;
     auto skip_nops = [&] {
         while (p < len && opts[p] == 1) p++;
     };
     for (int n = 0; n < kMaxOptions; n++) {
+        if (n >= max_options) break;
         skip_nops();
         if (p >= len || opts[p] == 0) return r;  // end of list, or EOL
         if (p + 1 >= len) {

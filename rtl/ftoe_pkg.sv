@@ -66,6 +66,29 @@ package ftoe_pkg;
     localparam logic [15:0] HL_LINKERR_TOO_LONG  = 16'd6;
     localparam logic [15:0] HL_LINKERR_RESYNC    = 16'd7;  // bytes skipped hunting for a header
 
+    // ---- Receive reasons: one code per frame, the counter it is counted in --------
+    // 0 fast path; 1..15 slow path (frame to the host, HL_EVT_SLOW_PATH arg); 16..31
+    // dropped. C++ side: driver/rx_reason.hpp. Precedence: the first check that fails
+    // (in the order of eth_rx_parse's header) names the frame.
+    localparam int         RX_REASON_W              = 5;
+    localparam logic [4:0] RX_TCP                   = 5'd0;
+    localparam logic [4:0] RX_SLOW_ARP              = 5'd1;
+    localparam logic [4:0] RX_SLOW_ICMP             = 5'd2;
+    localparam logic [4:0] RX_SLOW_FRAGMENT         = 5'd3;
+    localparam logic [4:0] RX_SLOW_OTHER_PROTO      = 5'd4;
+    localparam logic [4:0] RX_SLOW_TCP_OPTIONS      = 5'd5;
+    localparam logic [4:0] RX_SLOW_NO_SESSION       = 5'd6;
+    localparam logic [4:0] RX_DROP_MAC_ERROR        = 5'd16;
+    localparam logic [4:0] RX_DROP_RUNT             = 5'd17;
+    localparam logic [4:0] RX_DROP_NOT_OUR_MAC      = 5'd18;
+    localparam logic [4:0] RX_DROP_ETHERTYPE        = 5'd19;
+    localparam logic [4:0] RX_DROP_BAD_IP_HEADER    = 5'd20;
+    localparam logic [4:0] RX_DROP_IP_CHECKSUM      = 5'd21;
+    localparam logic [4:0] RX_DROP_NOT_OUR_IP       = 5'd22;
+    localparam logic [4:0] RX_DROP_BAD_TCP_HEADER   = 5'd23;
+    localparam logic [4:0] RX_DROP_TCP_CHECKSUM     = 5'd24;
+    localparam logic [4:0] RX_DROP_BAD_TCP_OPTIONS  = 5'd25;
+
     // ---- CRCs, one byte per call (the host link moves one byte per cycle) ----------
     // CRC-16/CCITT-FALSE: poly 0x1021, MSB first, init 0xFFFF, no final xor.
     function automatic logic [15:0] crc16_ccitt_byte(input logic [15:0] crc,

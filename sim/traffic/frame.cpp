@@ -73,6 +73,27 @@ Bytes build_tcp_frame(const TcpFrameSpec& spec) {
     return f;
 }
 
+void refresh_checksums(Bytes& f) {
+    const std::size_t l3 = l3_offset(f);
+    if (f.size() < l3 + 20) return;
+    const std::size_t ihl = std::size_t(f[l3] & 0x0f) * 4;
+    if (ihl < 20 || f.size() < l3 + ihl) return;
+    put16(f, l3 + 10, 0);
+    put16(f, l3 + 10, uint16_t(~kernel::csum_bytes(&f[l3], ihl)));
+    const std::size_t total = std::size_t(f[l3 + 2]) << 8 | f[l3 + 3];
+    const uint8_t proto = f[l3 + 9];
+    const std::size_t field = proto == kIpProtoTcp ? 16 : proto == kIpProtoUdp ? 6 : 0;
+    if (field == 0 || total < ihl + field + 2 || f.size() < l3 + total) return;
+    const std::size_t l4 = l3 + ihl;
+    const auto be32 = [&](std::size_t at) {
+        return uint32_t(f[at]) << 24 | uint32_t(f[at + 1]) << 16 | uint32_t(f[at + 2]) << 8 | f[at + 3];
+    };
+    put16(f, l4 + field, 0);
+    const uint16_t pseudo = kernel::ipv4_pseudo_header_sum(be32(l3 + 12), be32(l3 + 16), proto,
+                                                           uint16_t(total - ihl));
+    put16(f, l4 + field, uint16_t(~kernel::csum_bytes(&f[l4], total - ihl, pseudo)));
+}
+
 Bytes random_tcp_frame(std::mt19937_64& rng, int max_payload) {
     auto uni = [&](uint64_t lo, uint64_t hi) {
         return std::uniform_int_distribution<uint64_t>(lo, hi)(rng);

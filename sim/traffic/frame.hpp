@@ -54,6 +54,10 @@ inline uint16_t l3_offset(const Bytes& frame) {
     return (frame.size() >= 14 && frame[12] == 0x81 && frame[13] == 0x00) ? 18 : 14;
 }
 
+// Recomputes the IPv4 header checksum and the TCP/UDP checksum in place, as far as the
+// frame's headers allow: a test that changes one field then sees only that change.
+void refresh_checksums(Bytes& frame);
+
 // Random realistic TCP frame: an IMIX-like payload size (0..max_payload), options of a
 // real stack (timestamps, sometimes SACK blocks), now and then a VLAN tag.
 Bytes random_tcp_frame(std::mt19937_64& rng, int max_payload = 1460);
