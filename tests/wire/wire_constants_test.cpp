@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "rx_reason.hpp"
 #include "wire_format.hpp"
 
 namespace ftoe::driver {
@@ -22,7 +23,7 @@ std::map<std::string, uint64_t> package_constants() {
     std::stringstream ss;
     ss << f.rdbuf();
     const std::string text = ss.str();
-    const std::regex re(R"(localparam\s+(?:logic\s*\[[^\]]*\]|int)\s+(HL_\w+)\s*=\s*(\d+'[hd])?([0-9A-Fa-f_]+)\s*;)");
+    const std::regex re(R"(localparam\s+(?:logic\s*\[[^\]]*\]|int)\s+((?:HL|RX)_\w+)\s*=\s*(\d+'[hd])?([0-9A-Fa-f_]+)\s*;)");
     std::map<std::string, uint64_t> out;
     for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
         std::string digits = (*it)[3];
@@ -68,6 +69,22 @@ TEST(WireConstants, LinkErrorCodesAgree) {
         {"HL_LINKERR_RESYNC", LinkError::kResync},
     };
     for (const auto& [name, code] : codes) EXPECT_EQ(pkg.at(name), uint16_t(code)) << name;
+}
+
+// Receive reasons: RX_<name> in the package for every RxReason, and no others.
+TEST(WireConstants, RxReasonCodesAgree) {
+    const auto pkg = package_constants();
+    std::size_t in_pkg = 0;
+    for (const auto& [name, value] : pkg) in_pkg += name.rfind("RX_", 0) == 0 && name != "RX_REASON_W";
+    for (RxReason r : kAllRxReasons) {
+        const std::string name = std::string("RX_") + rx_reason_name(r);
+        const auto it = pkg.find(name);
+        ASSERT_NE(it, pkg.end()) << name << " is missing from rtl/ftoe_pkg.sv";
+        EXPECT_EQ(it->second, uint8_t(r)) << name;
+        EXPECT_LT(uint8_t(r), kRxReasonCount) << name << " has no counter slot";
+    }
+    EXPECT_EQ(in_pkg, std::size(kAllRxReasons)) << "a reason exists only in rtl/ftoe_pkg.sv";
+    EXPECT_EQ(pkg.at("RX_REASON_W"), 5u);
 }
 
 }  // namespace
