@@ -3,7 +3,9 @@
 
 Writes <out>/<name>.txt and <name>.json with LUT, FF, CARRY4, BRAM and DSP counts and
 the longest combinational path (Yosys `ltp`, flip-flops excluded), and exits non-zero
-when Yosys fails, a latch is inferred, or a signal has multiple drivers.
+when Yosys fails, a latch is inferred, a signal has multiple drivers, or the cell counts
+(`stat`) or the logic depth (`ltp`) are missing from Yosys's output. The last line printed
+is "PASS: <name>" or "FAIL: <name>: <reasons>".
 
   synth_check.py --name csum_stream_64 --top csum_stream --param DATA_W=64 \
       --include rtl --out build/reports/synth rtl/csum/csum_stream.sv
@@ -45,6 +47,9 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     stat_file, ltp_file, log_file = out / f"{a.name}.stat", out / f"{a.name}.ltp", out / f"{a.name}.log"
     ys = "; ".join(script).format(stat=stat_file, ltp=ltp_file)
+    # A report left by an earlier run must not stand in for one this run failed to write.
+    for f in (stat_file, ltp_file, log_file, out / f"{a.name}.json", out / f"{a.name}.txt"):
+        f.unlink(missing_ok=True)
     proc = subprocess.run([a.yosys, "-l", str(log_file), "-q", "-p", ys],
                           capture_output=True, text=True)
     log = log_file.read_text() if log_file.exists() else proc.stdout + proc.stderr
@@ -67,8 +72,18 @@ def main():
     latches = sum(v for k, v in cells.items() if re.fullmatch(r"(LD\w*|\$_?DLATCH\w*|\$dlatch\w*)", k))
     if latches:
         problems.append(f"{latches} latch cells in the netlist")
+    n_cells = re.search(r"^\s*Number of cells:\s+(\d+)\s*$", stat, re.M)
+    if not stat.strip():
+        problems.append(f"no cell counts: yosys stat wrote nothing to {stat_file}")
+    elif not n_cells or int(n_cells.group(1)) != sum(cells.values()):
+        problems.append(f"cell counts not understood: {stat_file} says "
+                        f"{n_cells.group(1) + ' cells' if n_cells else 'no Number of cells'}, "
+                        f"the cells listed add up to {sum(cells.values())}")
     ltp = ltp_file.read_text() if ltp_file.exists() else ""
     depth = re.search(r"Longest topological path in \S+ \(length=(-?\d+)\)", ltp)
+    if not depth:
+        problems.append(f"no logic depth: no 'Longest topological path' in {ltp_file}"
+                        + ("" if ltp.strip() else " (yosys ltp wrote nothing)"))
     version = subprocess.run([a.yosys, "-V"], capture_output=True, text=True).stdout.strip()
     report = {
         "name": a.name,
@@ -92,10 +107,15 @@ def main():
                f"(yosys synth_xilinx, {version})")
     (out / f"{a.name}.txt").write_text(summary + "\n" + "".join(f"PROBLEM: {p}\n" for p in problems))
     print(summary)
-    print(f"report: {out / (a.name + '.json')}, log: {log_file}")
+    print(f"report: {out / (a.name + '.json')}, log: {log_file}", flush=True)
     for p in problems:
-        print("PROBLEM:", p, file=sys.stderr)
-    return 1 if problems else 0
+        print("PROBLEM:", p, file=sys.stderr, flush=True)
+    if problems:
+        reasons = "; ".join(p.splitlines()[0] for p in problems)
+        print(f"FAIL: {a.name}: {reasons}", flush=True)
+        return 1
+    print(f"PASS: {a.name}", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
