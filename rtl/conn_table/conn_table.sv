@@ -9,11 +9,17 @@
 // slot is overwritten, so a concurrent lookup never misses an installed key.
 //
 // Latency:    m_lookup_* is valid exactly 2 cycles after s_lookup_valid (hash and BRAM
-//             read, then compare; asserted by the cosim). Commands: s_cmd_ready is high
-//             only when idle; each command ends with one m_res_* pulse. By construction a
-//             remove or a home-bucket insert takes 3 cycles and a cuckoo insert 3 more per
-//             path step and 2 per move; the cosim checks results, not these counts.
-// Throughput: 1 lookup/cycle, concurrently with commands.
+//             read, then compare). A command's 1-cycle m_res_* pulse comes L cycles after
+//             its handshake (s_cmd_valid && s_cmd_ready); s_cmd_ready is low from the cycle
+//             after the handshake until the pulse and high again in the pulse's cycle, which
+//             may hand over the next command. L = 3 for a remove (hit or miss), an insert of
+//             a present key or into a home bucket; 5 + 5*m for a cuckoo insert whose path
+//             moves m entries (m steps of 3 cycles, m + 1 writes of 2; m = its increment of
+//             `moves`); for a walk that gives up (stash or RES_FULL) 4 + 3*MAX_PATH, or
+//             5 + 3*s if every slot of a bucket is already on the path after s steps
+//             (8 <= s < MAX_PATH). All asserted by the cosim: exactly, except that s is not
+//             visible at the ports, so random commands check the form and directed ones s=8.
+// Throughput: 1 lookup/cycle, concurrently with commands; 1 command per L cycles.
 // Assumes:    the two BRAM ports share clk; a lookup reading a bucket in the cycle port
 //             B writes it may see the old or the new contents, both of which hold every
 //             installed key (copy-before-free).
