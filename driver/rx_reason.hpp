@@ -31,6 +31,7 @@ enum class RxReason : uint8_t {
     kDropBadTcpHeader = 23,// datagram shorter than a TCP header, or data offset past it
     kDropTcpChecksum = 24,
     kDropBadTcpOptions = 25,// malformed option list
+    kDropNoBuffer = 26,    // the receive buffer (or its record queue) was full
 };
 
 constexpr int kRxReasonCount = 32;  // counter slots: codes are 0..31
@@ -45,7 +46,7 @@ constexpr RxReason kAllRxReasons[] = {
     RxReason::kSlowNoSession, RxReason::kDropMacError,     RxReason::kDropRunt,
     RxReason::kDropNotOurMac, RxReason::kDropEtherType,    RxReason::kDropBadIpHeader,
     RxReason::kDropIpChecksum, RxReason::kDropNotOurIp,    RxReason::kDropBadTcpHeader,
-    RxReason::kDropTcpChecksum, RxReason::kDropBadTcpOptions,
+    RxReason::kDropTcpChecksum, RxReason::kDropBadTcpOptions, RxReason::kDropNoBuffer,
 };
 
 // The SystemVerilog name's suffix (RX_<NAME>), also what counter dumps print.
@@ -68,6 +69,7 @@ constexpr const char* rx_reason_name(RxReason r) {
         case RxReason::kDropBadTcpHeader: return "DROP_BAD_TCP_HEADER";
         case RxReason::kDropTcpChecksum: return "DROP_TCP_CHECKSUM";
         case RxReason::kDropBadTcpOptions: return "DROP_BAD_TCP_OPTIONS";
+        case RxReason::kDropNoBuffer: return "DROP_NO_BUFFER";
     }
     return "UNKNOWN";
 }

@@ -55,6 +55,28 @@ package ftoe_pkg;
     localparam logic [7:0] HL_EVT_COUNTERS       = 8'h8B;
     localparam logic [7:0] HL_EVT_LINK_ERROR     = 8'h8C;  // arg = HL_LINKERR_*
 
+    // Payloads (all multi-byte values as on the network: big-endian, unless noted).
+    //  SET_CONFIG: our MAC (6 bytes), our IPv4 address (4); further bytes ignored.
+    //  INSTALL/REMOVE: {remote IPv4, local IPv4, remote port, local port} (12 bytes), the
+    //    session id in the header; answered by INSTALLED/REMOVED with arg = HL_RES_*.
+    //  PING: any payload, echoed by PONG (session and arg echoed too).
+    //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
+    //  COUNTERS (little-endian): HL_CNT_RX 64-bit counters by RX_* reason, HL_CNT_LINK
+    //    64-bit counters by HL_LINKERR_* code, link-error events lost, commands not
+    //    supported yet, then 32-bit connection-table occupancy, insert failures,
+    //    stashed entries and cuckoo moves.
+    localparam int          HL_CNT_RX         = 32;
+    localparam int          HL_CNT_LINK       = 8;
+    localparam int          HL_COUNTERS_BYTES = 352;  // 8 * (HL_CNT_RX + HL_CNT_LINK + 2) + 16
+    localparam logic [15:0] HL_RES_INSERTED   = 16'd0;
+    localparam logic [15:0] HL_RES_STASHED    = 16'd1;   // installed, in the stash
+    localparam logic [15:0] HL_RES_EXISTS     = 16'd2;
+    localparam logic [15:0] HL_RES_FULL       = 16'd3;
+    localparam logic [15:0] HL_RES_REMOVED    = 16'd4;
+    localparam logic [15:0] HL_RES_MISSING    = 16'd5;
+    localparam logic [15:0] HL_RES_BAD_SID    = 16'd254; // session id >= SESSIONS
+    localparam logic [15:0] HL_RES_SHORT      = 16'd255; // payload shorter than the key
+
     // HL_EVT_LINK_ERROR reasons (arg), payload {seq, expected seq, bytes skipped} as
     // three 32-bit words. The offending command is not executed, except after a
     // sequence gap or a resync, where the message itself is intact and runs.
@@ -88,6 +110,7 @@ package ftoe_pkg;
     localparam logic [4:0] RX_DROP_BAD_TCP_HEADER   = 5'd23;
     localparam logic [4:0] RX_DROP_TCP_CHECKSUM     = 5'd24;
     localparam logic [4:0] RX_DROP_BAD_TCP_OPTIONS  = 5'd25;
+    localparam logic [4:0] RX_DROP_NO_BUFFER        = 5'd26;
 
     // ---- CRCs, one byte per call (the host link moves one byte per cycle) ----------
     // CRC-16/CCITT-FALSE: poly 0x1021, MSB first, init 0xFFFF, no final xor.

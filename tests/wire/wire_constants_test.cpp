@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine_messages.hpp"
 #include "rx_reason.hpp"
 #include "wire_format.hpp"
 
@@ -85,6 +86,23 @@ TEST(WireConstants, RxReasonCodesAgree) {
     }
     EXPECT_EQ(in_pkg, std::size(kAllRxReasons)) << "a reason exists only in rtl/ftoe_pkg.sv";
     EXPECT_EQ(pkg.at("RX_REASON_W"), 5u);
+}
+
+TEST(WireConstants, PayloadLayoutsAndResultCodesAgree) {
+    const auto pkg = package_constants();
+    EXPECT_EQ(pkg.at("HL_CNT_RX"), unsigned(kCountersRx));
+    EXPECT_EQ(pkg.at("HL_CNT_LINK"), unsigned(kCountersLink));
+    EXPECT_EQ(pkg.at("HL_COUNTERS_BYTES"), kCountersBytes);
+    const std::pair<const char*, TableResult> codes[] = {
+        {"HL_RES_INSERTED", TableResult::kInserted}, {"HL_RES_STASHED", TableResult::kStashed},
+        {"HL_RES_EXISTS", TableResult::kExists},     {"HL_RES_FULL", TableResult::kFull},
+        {"HL_RES_REMOVED", TableResult::kRemoved},   {"HL_RES_MISSING", TableResult::kMissing},
+        {"HL_RES_BAD_SID", TableResult::kBadSession}, {"HL_RES_SHORT", TableResult::kShortPayload},
+    };
+    std::size_t in_pkg = 0;
+    for (const auto& [name, value] : pkg) in_pkg += name.rfind("HL_RES_", 0) == 0;
+    EXPECT_EQ(in_pkg, std::size(codes));
+    for (const auto& [name, code] : codes) EXPECT_EQ(pkg.at(name), uint16_t(code)) << name;
 }
 
 }  // namespace

@@ -1,0 +1,68 @@
+#include "engine_messages.hpp"
+
+namespace ftoe::driver {
+namespace {
+
+void put_be(Bytes& out, uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; i--) out.push_back(uint8_t(v >> (8 * i)));
+}
+uint64_t get_le(const uint8_t* p, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+}  // namespace
+
+const char* table_result_name(TableResult r) {
+    switch (r) {
+        case TableResult::kInserted: return "inserted";
+        case TableResult::kStashed: return "inserted (stash)";
+        case TableResult::kExists: return "already installed";
+        case TableResult::kFull: return "table full";
+        case TableResult::kRemoved: return "removed";
+        case TableResult::kMissing: return "not installed";
+        case TableResult::kBadSession: return "session id beyond the table";
+        case TableResult::kShortPayload: return "payload shorter than a 4-tuple";
+    }
+    return "unknown result";
+}
+
+uint64_t EngineCounters::rx_total() const {
+    uint64_t n = 0;
+    for (uint64_t c : rx) n += c;
+    return n;
+}
+
+std::optional<EngineCounters> decode_counters(const Bytes& p) {
+    if (p.size() != kCountersBytes) return std::nullopt;
+    EngineCounters c;
+    const uint8_t* q = p.data();
+    for (auto& v : c.rx) v = get_le(q, 8), q += 8;
+    for (auto& v : c.link) v = get_le(q, 8), q += 8;
+    c.link_events_lost = get_le(q, 8), q += 8;
+    c.unsupported_commands = get_le(q, 8), q += 8;
+    c.table_occupancy = uint32_t(get_le(q, 4)), q += 4;
+    c.table_insert_failures = uint32_t(get_le(q, 4)), q += 4;
+    c.table_stashed = uint32_t(get_le(q, 4)), q += 4;
+    c.table_moves = uint32_t(get_le(q, 4));
+    return c;
+}
+
+Bytes table_key_payload(const FourTuple& t) {
+    Bytes b;
+    put_be(b, t.remote_ip, 4);
+    put_be(b, t.local_ip, 4);
+    put_be(b, t.remote_port, 2);
+    put_be(b, t.local_port, 2);
+    return b;
+}
+
+Bytes set_config_payload(uint64_t mac, uint32_t ip) {
+    Bytes b;
+    put_be(b, mac, 6);
+    put_be(b, ip, 4);
+    return b;
+}
+
+}  // namespace ftoe::driver

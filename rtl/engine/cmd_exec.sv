@@ -1,0 +1,232 @@
+// cmd_exec: executes the host's verified commands (from hl_rx) one at a time and
+// produces their answers as events (payload formats: ftoe_pkg, "Payloads").
+//   PING          -> PONG echoing session, arg and payload (streamed through)
+//   SET_CONFIG    -> our MAC and IPv4 address (no answer)
+//   INSTALL       -> connection-table insert -> INSTALLED, arg = HL_RES_*
+//   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*
+//   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
+//   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
+//   anything else -> payload drained, counted on `unsupported` (kinds a later engine
+//                    version executes: SEND_FIN, ABORT, APP_DATA, RX_CREDIT)
+//
+// Latency:    a command is accepted in the cycle after the previous one finished;
+//             answers follow as soon as the event path takes them (INSTALL/REMOVE add the
+//             table's own command time). Not a fast path: the host link is ~60 MB/s.
+// Throughput: payload bytes 1/cycle in (RAW_TX at the MAC's pace, PING at the event
+//             path's); COUNTERS payload 8 bytes per 10 cycles.
+// Assumes:    hl_rx delivers exactly s_cmd_len payload bytes, the last with tlast.
+`include "ftoe_defs.svh"
+`default_nettype none
+module cmd_exec #(
+    // Session slots of the connection table (ids 0..SESSIONS-1)
+    parameter int SESSIONS = 4096
+) (
+    input  wire logic        clk,
+    input  wire logic        rst,
+    // verified commands
+    input  wire logic        s_cmd_valid,
+    output wire logic        s_cmd_ready,
+    input  wire logic [7:0]  s_cmd_kind,
+    input  wire logic [15:0] s_cmd_len,
+    input  wire logic [31:0] s_cmd_session,
+    input  wire logic [15:0] s_cmd_arg,
+    input  wire logic [7:0]  s_pay_tdata,
+    input  wire logic        s_pay_tvalid,
+    output wire logic        s_pay_tready,
+    input  wire logic        s_pay_tlast,
+    // configuration
+    output logic [47:0]      cfg_mac,
+    output logic [31:0]      cfg_ip,
+    // connection-table commands
+    output wire logic        m_ct_valid,
+    input  wire logic        m_ct_ready,
+    output wire logic        m_ct_remove,
+    output wire logic [95:0] m_ct_key,
+    output wire logic [$clog2(SESSIONS)-1:0] m_ct_sid,
+    input  wire logic        s_ct_res_valid,
+    input  wire logic [2:0]  s_ct_res_code,
+    input  wire logic [31:0] ct_occupancy,
+    input  wire logic [31:0] ct_insert_failures,
+    input  wire logic [31:0] ct_stashed,
+    input  wire logic [31:0] ct_moves,
+    // 64-bit counters, read by index (value in the next cycle)
+    output wire logic [5:0]  cnt_idx,
+    input  wire logic [63:0] cnt_value,
+    output logic             unsupported,
+    // raw frame bytes to transmit
+    output wire logic [7:0]  m_raw_tdata,
+    output wire logic        m_raw_tvalid,
+    input  wire logic        m_raw_tready,
+    output wire logic        m_raw_tlast,
+    // answers
+    output wire logic        m_evt_valid,
+    input  wire logic        m_evt_ready,
+    output logic [7:0]       m_evt_kind,
+    output logic [15:0]      m_evt_len,
+    output logic [31:0]      m_evt_session,
+    output logic [15:0]      m_evt_arg,
+    output wire logic [7:0]  m_pay_tdata,
+    output wire logic        m_pay_tvalid,
+    input  wire logic        m_pay_tready,
+    output wire logic        m_pay_tlast
+);
+    localparam int SID_W = $clog2(SESSIONS);
+    localparam int N64 = ftoe_pkg::HL_CNT_RX + ftoe_pkg::HL_CNT_LINK + 2;  // 64-bit words
+    localparam int NWORDS = N64 + 4;                                     // + four 32-bit
+    if (8 * N64 + 16 != ftoe_pkg::HL_COUNTERS_BYTES) begin : g_bad_layout
+        `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: COUNTERS layout disagrees with HL_COUNTERS_BYTES");
+    end
+
+    localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
+                           ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
+                           CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10;
+    logic [3:0]   state_q;
+    logic [7:0]   kind_q;
+    logic [15:0]  len_q;
+    logic [31:0]  session_q;
+    logic [15:0]  arg_q;
+    logic [95:0]  gather_q;      // the first 12 payload bytes, byte 0 in bits 95:88
+    logic [4:0]   got_q;         // payload bytes gathered, saturating at 16
+    logic [5:0]   word_q;        // COUNTERS: word being sent
+    logic [2:0]   byte_q;
+    logic [63:0]  value_q;
+
+    wire logic is_ping   = s_cmd_kind == ftoe_pkg::HL_CMD_PING;
+    wire logic is_config = s_cmd_kind == ftoe_pkg::HL_CMD_SET_CONFIG;
+    wire logic is_table  = s_cmd_kind == ftoe_pkg::HL_CMD_INSTALL ||
+                           s_cmd_kind == ftoe_pkg::HL_CMD_REMOVE;
+    wire logic is_count  = s_cmd_kind == ftoe_pkg::HL_CMD_READ_COUNTERS;
+    wire logic is_raw    = s_cmd_kind == ftoe_pkg::HL_CMD_RAW_TX;
+    wire logic has_pay   = s_cmd_len != 16'd0;
+
+    assign s_cmd_ready = state_q == IDLE;
+    wire logic cmd_hs  = s_cmd_valid && s_cmd_ready;
+
+    // Payload routing: gathered, echoed into the PONG, sent raw, or drained.
+    assign s_pay_tready = state_q == GATHER || state_q == DRAIN ||
+                          (state_q == ECHO && m_pay_tready) || (state_q == RAW && m_raw_tready);
+    wire logic pay_hs   = s_pay_tvalid && s_pay_tready;
+    assign m_raw_tdata  = s_pay_tdata;
+    assign m_raw_tvalid = state_q == RAW && s_pay_tvalid;
+    assign m_raw_tlast  = s_pay_tlast;
+
+    // Connection table
+    wire logic sid_ok = session_q < 32'(SESSIONS);
+    // Only a well-formed INSTALL/REMOVE reaches the table (TABLE also finishes SET_CONFIG
+    // and answers short or out-of-range commands).
+    wire logic ct_ok  = kind_q != ftoe_pkg::HL_CMD_SET_CONFIG && got_q >= 5'd12 && sid_ok;
+    assign m_ct_valid  = state_q == TABLE && ct_ok;
+    assign m_ct_remove = kind_q == ftoe_pkg::HL_CMD_REMOVE;
+    assign m_ct_key    = gather_q;
+    assign m_ct_sid    = session_q[SID_W-1:0];
+
+    // Events: the header in ANSWER, then the payload (ECHO or CNT_*).
+    assign m_evt_valid = state_q == ANSWER;
+    wire logic evt_hs  = m_evt_valid && m_evt_ready;
+    wire logic last_cnt_byte = word_q == 6'(NWORDS - 1) &&
+                               byte_q == (word_q >= 6'(N64) ? 3'd3 : 3'd7);
+    assign m_pay_tvalid = state_q == ECHO ? s_pay_tvalid : state_q == CNT_SEND;
+    assign m_pay_tdata  = state_q == ECHO ? s_pay_tdata : value_q[8*byte_q +: 8];
+    assign m_pay_tlast  = state_q == ECHO ? s_pay_tlast : last_cnt_byte;
+    wire logic out_hs   = m_pay_tvalid && m_pay_tready;
+    assign cnt_idx = word_q;
+
+    always_ff @(posedge clk) begin
+        unsupported <= 1'b0;
+        if (rst) begin
+            state_q       <= IDLE;
+            cfg_mac       <= '0;
+            cfg_ip        <= '0;
+        end else begin
+            case (state_q)
+                IDLE: if (cmd_hs) begin
+                    kind_q    <= s_cmd_kind;
+                    len_q     <= s_cmd_len;
+                    session_q <= s_cmd_session;
+                    arg_q     <= s_cmd_arg;
+                    got_q     <= '0;
+                    gather_q  <= '0;
+                    // Answers' headers, known now (COUNTERS and table results come later)
+                    m_evt_kind    <= is_ping ? ftoe_pkg::HL_EVT_PONG :
+                                     is_count ? ftoe_pkg::HL_EVT_COUNTERS :
+                                     s_cmd_kind == ftoe_pkg::HL_CMD_INSTALL ? ftoe_pkg::HL_EVT_INSTALLED
+                                                                          : ftoe_pkg::HL_EVT_REMOVED;
+                    m_evt_len     <= is_ping ? s_cmd_len :
+                                     is_count ? 16'(ftoe_pkg::HL_COUNTERS_BYTES) : 16'd0;
+                    m_evt_session <= s_cmd_session;
+                    m_evt_arg     <= is_ping ? s_cmd_arg : 16'd0;
+                    if (is_ping) state_q <= ANSWER;
+                    else if (is_config || is_table) state_q <= has_pay ? GATHER : TABLE;
+                    else if (is_count) state_q <= has_pay ? DRAIN : ANSWER;
+                    else if (is_raw) state_q <= has_pay ? RAW : IDLE;
+                    else begin
+                        unsupported <= 1'b1;
+                        state_q <= has_pay ? DRAIN : IDLE;
+                    end
+                end
+                GATHER: if (pay_hs) begin
+                    if (got_q < 5'd12) gather_q <= {gather_q[87:0], s_pay_tdata};
+                    if (got_q != 5'd16) got_q <= got_q + 5'd1;
+                    if (s_pay_tlast) state_q <= TABLE;  // (SET_CONFIG leaves TABLE at once)
+                end
+                TABLE: begin
+                    if (kind_q == ftoe_pkg::HL_CMD_SET_CONFIG) begin
+                        // 10 bytes gathered so far sit in gather_q[79:0]; 11 or 12 shift them.
+                        if (got_q >= 5'd10) begin
+                            {cfg_mac, cfg_ip} <= got_q == 5'd10 ? gather_q[79:0]
+                                               : got_q == 5'd11 ? gather_q[87:8] : gather_q[95:16];
+                        end
+                        state_q <= IDLE;
+                    end else if (got_q < 5'd12) begin
+                        m_evt_arg <= ftoe_pkg::HL_RES_SHORT;
+                        state_q <= ANSWER;
+                    end else if (!sid_ok) begin
+                        m_evt_arg <= ftoe_pkg::HL_RES_BAD_SID;
+                        state_q <= ANSWER;
+                    end else if (m_ct_ready) begin
+                        state_q <= TABLE_WAIT;
+                    end
+                end
+                TABLE_WAIT: if (s_ct_res_valid) begin
+                    m_evt_arg <= 16'(s_ct_res_code);
+                    state_q <= ANSWER;
+                end
+                ANSWER: if (evt_hs) begin
+                    if (kind_q == ftoe_pkg::HL_CMD_PING)
+                        state_q <= len_q != 16'd0 ? ECHO : IDLE;
+                    else if (kind_q == ftoe_pkg::HL_CMD_READ_COUNTERS) begin
+                        word_q <= '0;
+                        state_q <= CNT_READ;
+                    end else state_q <= IDLE;
+                end
+                ECHO: if (pay_hs && s_pay_tlast) state_q <= IDLE;
+                RAW:  if (pay_hs && s_pay_tlast) state_q <= IDLE;
+                DRAIN: if (pay_hs && s_pay_tlast)
+                    state_q <= kind_q == ftoe_pkg::HL_CMD_READ_COUNTERS ? ANSWER : IDLE;
+                CNT_READ: state_q <= CNT_LATCH;  // cnt_idx = word_q; the value comes next cycle
+                CNT_LATCH: begin
+                    case (word_q - 6'(N64))
+                        6'd0: value_q <= 64'(ct_occupancy);
+                        6'd1: value_q <= 64'(ct_insert_failures);
+                        6'd2: value_q <= 64'(ct_stashed);
+                        6'd3: value_q <= 64'(ct_moves);
+                        default: value_q <= cnt_value;
+                    endcase
+                    byte_q <= '0;
+                    state_q <= CNT_SEND;
+                end
+                CNT_SEND: if (out_hs) begin
+                    byte_q <= byte_q + 3'd1;
+                    if (last_cnt_byte) state_q <= IDLE;
+                    else if (byte_q == (word_q >= 6'(N64) ? 3'd3 : 3'd7)) begin
+                        word_q <= word_q + 6'd1;
+                        state_q <= CNT_READ;
+                    end
+                end
+                default: state_q <= IDLE;
+            endcase
+        end
+    end
+    wire logic unused_arg = ^arg_q;
+endmodule
+`default_nettype wire

@@ -1,0 +1,333 @@
+// ftoe_engine: the TCP offload engine's top. Today it carries the receive classifier,
+// the connection table, the slow path and the host interface; tcp_rx/tcp_tx, timers and
+// the app streams join it next (docs/architecture.md says what is wired).
+//
+//   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
+//          \-> rx_frame_store (every frame until decided) -> slow-path events
+//   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
+//   events (link errors > command answers > slow-path frames) -> hl_tx -> host bytes
+//   raw TX frames -> raw_tx_pack -> MAC TX
+//
+// Each received frame gets exactly one reason (ftoe_pkg::RX_*) and is counted once:
+// RX_TCP for a segment of an installed session (consumed: the TCP fast path is the next
+// step), RX_SLOW_NO_SESSION for TCP that matched none, the parser's reason otherwise,
+// and RX_DROP_NO_BUFFER for a frame headed for the host or the fast path that the
+// receive buffer could not hold.
+//
+// Latency:    a frame's reason is decided and counted exactly DECISION_LATENCY = 9
+//             cycles after its tlast beat is accepted (parser 7 + table lookup 2); a
+//             slow-path frame's event header follows when the host link is free.
+// Throughput: MAC RX 1 beat/cycle, s_mac_rx_tready constant 1 (frames that do not fit
+//             are dropped and counted, never stalled); host link 1 byte/cycle each way.
+// Assumes:    after rst the counter banks clear themselves for 32 cycles; frames in
+//             that time are classified but not counted.
+`include "ftoe_defs.svh"
+`default_nettype none
+module ftoe_engine #(
+    // MAC data bus width in bits: a power of two from 64 to 1024
+    parameter int DATA_W = 64,
+    // Session slots of the connection table: a power of two, 64..65536
+    parameter int SESSIONS = 4096,
+    // Receive buffer (frames until decided, slow-path frames until sent) in bytes
+    parameter int RX_BUF_BYTES = 32768
+) (
+    input  wire logic                clk,
+    input  wire logic                rst,
+    // MAC receive (whole Ethernet frames, no FCS)
+    input  wire logic [DATA_W-1:0]   s_mac_rx_tdata,
+    input  wire logic [DATA_W/8-1:0] s_mac_rx_tkeep,
+    input  wire logic                s_mac_rx_tvalid,
+    output wire logic                s_mac_rx_tready,
+    input  wire logic                s_mac_rx_tlast,
+    input  wire logic                s_mac_rx_tuser,
+    // MAC transmit
+    output wire logic [DATA_W-1:0]   m_mac_tx_tdata,
+    output wire logic [DATA_W/8-1:0] m_mac_tx_tkeep,
+    output wire logic                m_mac_tx_tvalid,
+    input  wire logic                m_mac_tx_tready,
+    output wire logic                m_mac_tx_tlast,
+    output wire logic                m_mac_tx_tuser,
+    // host link: command bytes in, event bytes out (framed, ftoe_pkg wire format)
+    input  wire logic [7:0]          s_host_tdata,
+    input  wire logic                s_host_tvalid,
+    output wire logic                s_host_tready,
+    output wire logic [7:0]          m_host_tdata,
+    output wire logic                m_host_tvalid,
+    input  wire logic                m_host_tready
+);
+    localparam int SID_W = $clog2(SESSIONS);
+    localparam int LOOKUP_LAT = 2;                  // conn_table's fixed lookup latency
+
+    // ---- Host commands ---------------------------------------------------------------------
+    logic        cmd_valid, cmd_ready, pay_valid, pay_ready, pay_last;
+    logic [7:0]  cmd_kind, pay_data;
+    logic [15:0] cmd_len, cmd_arg;
+    logic [31:0] cmd_seq, cmd_session;
+    logic        err_valid;
+    logic [15:0] err_code;
+    logic [31:0] err_seq, err_expected, err_skipped;
+    hl_rx u_hl_rx (
+        .clk, .rst,
+        .s_axis_tdata(s_host_tdata), .s_axis_tvalid(s_host_tvalid), .s_axis_tready(s_host_tready),
+        .m_cmd_valid(cmd_valid), .m_cmd_ready(cmd_ready), .m_cmd_kind(cmd_kind),
+        .m_cmd_len(cmd_len), .m_cmd_seq(cmd_seq), .m_cmd_session(cmd_session),
+        .m_cmd_arg(cmd_arg),
+        .m_pay_tdata(pay_data), .m_pay_tvalid(pay_valid), .m_pay_tready(pay_ready),
+        .m_pay_tlast(pay_last),
+        .err_valid, .err_code, .err_seq, .err_expected, .err_skipped
+    );
+    wire logic unused_cmd_seq = ^cmd_seq;           // hl_rx has checked it
+
+    logic [47:0] cfg_mac;
+    logic [31:0] cfg_ip;
+    logic        ct_cmd_valid, ct_cmd_ready, ct_cmd_remove, ct_res_valid;
+    logic [95:0] ct_cmd_key;
+    logic [SID_W-1:0] ct_cmd_sid;
+    logic [2:0]  ct_res_code;
+    logic [31:0] ct_occupancy, ct_insert_failures, ct_stashed, ct_moves;
+    logic [5:0]  cnt_idx;
+    logic [63:0] cnt_value;
+    logic        unsupported;
+    logic [7:0]  raw_data;
+    logic        raw_valid, raw_ready, raw_last;
+    logic        ce_evt_valid, ce_evt_ready, ce_pay_valid, ce_pay_ready, ce_pay_last;
+    logic [7:0]  ce_evt_kind, ce_pay_data;
+    logic [15:0] ce_evt_len, ce_evt_arg;
+    logic [31:0] ce_evt_session;
+    cmd_exec #(.SESSIONS(SESSIONS)) u_cmd_exec (
+        .clk, .rst,
+        .s_cmd_valid(cmd_valid), .s_cmd_ready(cmd_ready), .s_cmd_kind(cmd_kind),
+        .s_cmd_len(cmd_len), .s_cmd_session(cmd_session), .s_cmd_arg(cmd_arg),
+        .s_pay_tdata(pay_data), .s_pay_tvalid(pay_valid), .s_pay_tready(pay_ready),
+        .s_pay_tlast(pay_last),
+        .cfg_mac, .cfg_ip,
+        .m_ct_valid(ct_cmd_valid), .m_ct_ready(ct_cmd_ready), .m_ct_remove(ct_cmd_remove),
+        .m_ct_key(ct_cmd_key), .m_ct_sid(ct_cmd_sid),
+        .s_ct_res_valid(ct_res_valid), .s_ct_res_code(ct_res_code),
+        .ct_occupancy, .ct_insert_failures, .ct_stashed, .ct_moves,
+        .cnt_idx, .cnt_value, .unsupported,
+        .m_raw_tdata(raw_data), .m_raw_tvalid(raw_valid), .m_raw_tready(raw_ready),
+        .m_raw_tlast(raw_last),
+        .m_evt_valid(ce_evt_valid), .m_evt_ready(ce_evt_ready), .m_evt_kind(ce_evt_kind),
+        .m_evt_len(ce_evt_len), .m_evt_session(ce_evt_session), .m_evt_arg(ce_evt_arg),
+        .m_pay_tdata(ce_pay_data), .m_pay_tvalid(ce_pay_valid), .m_pay_tready(ce_pay_ready),
+        .m_pay_tlast(ce_pay_last)
+    );
+
+    // ---- Receive: parse, look up, decide ------------------------------------------------------
+    logic        d_valid, d_vlan, d_has_mss, d_has_ws, d_sackp, d_has_sack, d_has_ts;
+    logic [4:0]  d_reason;
+    logic [15:0] d_frame_len, d_vlan_tci, d_src_port, d_dst_port, d_window, d_payload_off;
+    logic [15:0] d_payload_len, d_mss;
+    logic [47:0] d_src_mac;
+    logic [31:0] d_src_ip, d_dst_ip, d_seq, d_ack, d_tsval, d_tsecr;
+    logic [7:0]  d_flags, d_ws;
+    logic [2:0]  d_sack_blocks;
+    eth_rx_parse #(.DATA_W(DATA_W), .MAX_OPTIONS(4)) u_parse (
+        .clk, .rst, .cfg_mac, .cfg_ip,
+        .s_axis_tdata(s_mac_rx_tdata), .s_axis_tkeep(s_mac_rx_tkeep),
+        .s_axis_tvalid(s_mac_rx_tvalid), .s_axis_tready(s_mac_rx_tready),
+        .s_axis_tlast(s_mac_rx_tlast), .s_axis_tuser(s_mac_rx_tuser),
+        .m_valid(d_valid), .m_reason(d_reason), .m_frame_len(d_frame_len), .m_vlan(d_vlan),
+        .m_vlan_tci(d_vlan_tci), .m_src_mac(d_src_mac), .m_src_ip(d_src_ip),
+        .m_dst_ip(d_dst_ip), .m_src_port(d_src_port), .m_dst_port(d_dst_port),
+        .m_seq(d_seq), .m_ack(d_ack), .m_flags(d_flags), .m_window(d_window),
+        .m_payload_off(d_payload_off), .m_payload_len(d_payload_len),
+        .m_has_mss(d_has_mss), .m_mss(d_mss), .m_has_wscale(d_has_ws), .m_wscale(d_ws),
+        .m_sack_permitted(d_sackp), .m_has_sack(d_has_sack), .m_sack_blocks(d_sack_blocks),
+        .m_has_ts(d_has_ts), .m_tsval(d_tsval), .m_tsecr(d_tsecr)
+    );
+    // The segment fields feed tcp_rx, which joins next.
+    wire logic unused_desc = ^{d_vlan, d_vlan_tci, d_src_mac, d_seq, d_ack, d_flags, d_window,
+                               d_payload_off, d_payload_len, d_has_mss, d_mss, d_has_ws, d_ws,
+                               d_sackp, d_has_sack, d_sack_blocks, d_has_ts, d_tsval, d_tsecr};
+
+    logic lk_valid, lk_hit;
+    logic [SID_W-1:0] lk_sid;
+    conn_table #(.SESSIONS(SESSIONS)) u_conn_table (
+        .clk, .rst,
+        .s_lookup_valid(d_valid), .s_lookup_key({d_src_ip, d_dst_ip, d_src_port, d_dst_port}),
+        .m_lookup_valid(lk_valid), .m_lookup_hit(lk_hit), .m_lookup_sid(lk_sid),
+        .s_cmd_valid(ct_cmd_valid), .s_cmd_ready(ct_cmd_ready), .s_cmd_remove(ct_cmd_remove),
+        .s_cmd_key(ct_cmd_key), .s_cmd_sid(ct_cmd_sid),
+        .m_res_valid(ct_res_valid), .m_res_code(ct_res_code),
+        .occupancy(ct_occupancy), .insert_failures(ct_insert_failures), .stashed(ct_stashed),
+        .moves(ct_moves)
+    );
+    wire logic [SID_W-1:0] unused_sid = lk_sid;     // the session for tcp_rx, next
+
+    logic [4:0]  r_reason;
+    logic [15:0] r_frame_len;
+    pipe_delay #(.W(5 + 16), .DEPTH(LOOKUP_LAT)) u_desc_delay (
+        .clk, .d({d_reason, d_frame_len}), .q({r_reason, r_frame_len}));
+
+    logic stored;                                   // the frame being decided is in the buffer
+    logic [4:0] reason;
+    always_comb begin
+        reason = r_reason;
+        if (reason == ftoe_pkg::RX_TCP && !lk_hit) reason = ftoe_pkg::RX_SLOW_NO_SESSION;
+        if (!stored && reason < 5'd16) reason = ftoe_pkg::RX_DROP_NO_BUFFER;
+    end
+    wire logic to_host = reason != ftoe_pkg::RX_TCP && reason < 5'd16;
+
+    // ---- Receive buffer and slow-path events ---------------------------------------------------
+    logic frame_ok;
+    logic        sp_evt_valid, sp_evt_ready, sp_pay_valid, sp_pay_ready, sp_pay_last;
+    logic [15:0] sp_evt_len, sp_evt_arg;
+    logic [7:0]  sp_pay_data;
+    logic [31:0] rx_words_used;
+    rx_frame_store #(.DATA_W(DATA_W), .BUF_BYTES(RX_BUF_BYTES)) u_store (
+        .clk, .rst,
+        .s_axis_tdata(s_mac_rx_tdata), .s_axis_tvalid(s_mac_rx_tvalid),
+        .s_axis_tlast(s_mac_rx_tlast), .frame_ok, .m_dec_stored(stored),
+        .s_dec_valid(lk_valid), .s_dec_keep(to_host), .s_dec_len(r_frame_len),
+        .s_dec_arg(16'(reason)),
+        .m_evt_valid(sp_evt_valid), .m_evt_ready(sp_evt_ready), .m_evt_len(sp_evt_len),
+        .m_evt_arg(sp_evt_arg),
+        .m_pay_tdata(sp_pay_data), .m_pay_tvalid(sp_pay_valid), .m_pay_tready(sp_pay_ready),
+        .m_pay_tlast(sp_pay_last),
+        .words_used(rx_words_used)
+    );
+    wire logic unused_store = ^{frame_ok, rx_words_used};
+
+    // ---- Link-error events: a small queue of hl_rx's records --------------------------------
+    localparam int EQ = 8;
+    logic [111:0] err_q [EQ];                       // {code, seq, expected, skipped}
+    logic [3:0]   err_wr_q, err_rd_q;
+    logic [3:0]   err_byte_q;
+    wire logic    err_full  = (err_wr_q - err_rd_q) == 4'(EQ);
+    wire logic    err_ready_evt = err_wr_q != err_rd_q;
+    logic [111:0] err_head;
+    always_comb err_head = err_q[err_rd_q[2:0]];
+    always_ff @(posedge clk) begin
+        if (err_valid && !err_full)
+            err_q[err_wr_q[2:0]] <= {err_code, err_seq, err_expected, err_skipped};
+    end
+    // payload: seq, expected, skipped as little-endian 32-bit words
+    wire logic [95:0] err_payload = {err_head[31:0], err_head[63:32], err_head[95:64]};
+
+    // ---- Counters ------------------------------------------------------------------------------
+    logic [63:0] rx_count, link_count;
+    logic        rx_cnt_ready, link_cnt_ready;
+    stat_counters #(.N(ftoe_pkg::HL_CNT_RX), .W(64)) u_rx_counters (
+        .clk, .rst, .s_inc_valid(lk_valid), .s_inc_idx(reason),
+        .rd_idx(cnt_idx[4:0]), .rd_value(rx_count), .ready(rx_cnt_ready));
+    stat_counters #(.N(ftoe_pkg::HL_CNT_LINK), .W(64)) u_link_counters (
+        .clk, .rst, .s_inc_valid(err_valid), .s_inc_idx(err_code[2:0]),
+        .rd_idx(cnt_idx[2:0]), .rd_value(link_count), .ready(link_cnt_ready));
+    wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, err_code[15:3]};
+
+    logic [63:0] err_lost_q, unsupported_q;
+    logic [5:0]  cnt_sel_q;
+    always_ff @(posedge clk) begin
+        cnt_sel_q <= cnt_idx;
+        if (rst) begin
+            err_lost_q    <= '0;
+            unsupported_q <= '0;
+        end else begin
+            if (unsupported) unsupported_q <= unsupported_q + 64'd1;
+            if (err_valid && err_full) err_lost_q <= err_lost_q + 64'd1;
+        end
+    end
+    always_comb begin
+        if (cnt_sel_q < 6'd32) cnt_value = rx_count;
+        else if (cnt_sel_q < 6'd40) cnt_value = link_count;
+        else if (cnt_sel_q == 6'd40) cnt_value = err_lost_q;
+        else cnt_value = unsupported_q;
+    end
+
+    // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
+    localparam logic [1:0] SRC_NONE = 2'd0, SRC_ERR = 2'd1, SRC_CMD = 2'd2, SRC_SLOW = 2'd3;
+    logic [1:0]  pay_src_q;                         // whose payload is streaming
+    logic        evt_valid, evt_ready, pay_valid_o, pay_ready_o, pay_last_o;
+    logic [7:0]  evt_kind, pay_data_o;
+    logic [15:0] evt_len, evt_arg;
+    logic [31:0] evt_session;
+    logic [1:0]  pick;
+    always_comb begin
+        pick = SRC_NONE;
+        if (pay_src_q == SRC_NONE) begin
+            if (err_ready_evt) pick = SRC_ERR;
+            else if (ce_evt_valid) pick = SRC_CMD;
+            else if (sp_evt_valid) pick = SRC_SLOW;
+        end
+        evt_valid = pick != SRC_NONE;
+        case (pick)
+            SRC_ERR: begin
+                evt_kind = ftoe_pkg::HL_EVT_LINK_ERROR; evt_len = 16'd12;
+                evt_session = ftoe_pkg::HL_NO_SESSION; evt_arg = err_head[111:96];
+            end
+            SRC_CMD: begin
+                evt_kind = ce_evt_kind; evt_len = ce_evt_len;
+                evt_session = ce_evt_session; evt_arg = ce_evt_arg;
+            end
+            default: begin
+                evt_kind = ftoe_pkg::HL_EVT_SLOW_PATH; evt_len = sp_evt_len;
+                evt_session = ftoe_pkg::HL_NO_SESSION; evt_arg = sp_evt_arg;
+            end
+        endcase
+        case (pay_src_q)
+            SRC_ERR: begin
+                pay_valid_o = 1'b1;
+                pay_data_o  = err_payload[8*err_byte_q +: 8];
+                pay_last_o  = err_byte_q == 4'd11;
+            end
+            SRC_CMD: begin
+                pay_valid_o = ce_pay_valid; pay_data_o = ce_pay_data; pay_last_o = ce_pay_last;
+            end
+            SRC_SLOW: begin
+                pay_valid_o = sp_pay_valid; pay_data_o = sp_pay_data; pay_last_o = sp_pay_last;
+            end
+            default: begin
+                pay_valid_o = 1'b0; pay_data_o = '0; pay_last_o = 1'b0;
+            end
+        endcase
+    end
+    wire logic evt_hs = evt_valid && evt_ready;
+    assign ce_evt_ready = evt_ready && pick == SRC_CMD;
+    assign sp_evt_ready = evt_ready && pick == SRC_SLOW;
+    assign ce_pay_ready = pay_ready_o && pay_src_q == SRC_CMD;
+    assign sp_pay_ready = pay_ready_o && pay_src_q == SRC_SLOW;
+    wire logic pay_hs = pay_valid_o && pay_ready_o;
+
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            pay_src_q  <= SRC_NONE;
+            err_wr_q   <= '0;
+            err_rd_q   <= '0;
+            err_byte_q <= '0;
+        end else begin
+            if (err_valid && !err_full) err_wr_q <= err_wr_q + 4'd1;
+            if (evt_hs && evt_len != 16'd0) pay_src_q <= pick;
+            if (evt_hs && pick == SRC_ERR) err_byte_q <= '0;
+            if (pay_hs) begin
+                if (pay_src_q == SRC_ERR) err_byte_q <= err_byte_q + 4'd1;
+                if (pay_last_o) begin
+                    pay_src_q <= SRC_NONE;
+                    if (pay_src_q == SRC_ERR) err_rd_q <= err_rd_q + 4'd1;
+                end
+            end
+        end
+    end
+
+    hl_tx u_hl_tx (
+        .clk, .rst,
+        .s_evt_valid(evt_valid), .s_evt_ready(evt_ready), .s_evt_kind(evt_kind),
+        .s_evt_len(evt_len), .s_evt_session(evt_session), .s_evt_arg(evt_arg),
+        .s_pay_tdata(pay_data_o), .s_pay_tvalid(pay_valid_o), .s_pay_tready(pay_ready_o),
+        .s_pay_tlast(pay_last_o),
+        .m_axis_tdata(m_host_tdata), .m_axis_tvalid(m_host_tvalid), .m_axis_tready(m_host_tready)
+    );
+
+    // ---- Transmit: host-built frames ---------------------------------------------------------
+    raw_tx_pack #(.DATA_W(DATA_W)) u_raw_tx (
+        .clk, .rst,
+        .s_axis_tdata(raw_data), .s_axis_tvalid(raw_valid), .s_axis_tready(raw_ready),
+        .s_axis_tlast(raw_last),
+        .m_axis_tdata(m_mac_tx_tdata), .m_axis_tkeep(m_mac_tx_tkeep),
+        .m_axis_tvalid(m_mac_tx_tvalid), .m_axis_tready(m_mac_tx_tready),
+        .m_axis_tlast(m_mac_tx_tlast)
+    );
+    assign m_mac_tx_tuser = 1'b0;
+endmodule
+`default_nettype wire

@@ -1,0 +1,146 @@
+// engine_sim.hpp: the Verilated ftoe_engine with its four streams driven a cycle at a
+// time: Ethernet frames into MAC RX (with random idle between beats), framed host
+// commands into the host link (through driver::Framer, so the engine sees exactly what
+// a host would send), events out of the host link back through driver::Deframer, and
+// frames out of MAC TX, both outputs under random backpressure.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <random>
+#include <variant>
+#include <vector>
+
+#include "clocked_model.hpp"
+#include "frame.hpp"
+#include "wire_format.hpp"
+
+namespace ftoe::sim {
+
+struct EngineSimOptions {
+    int rx_idle_percent = 0;       // chance of an idle cycle before each MAC RX beat
+    int host_ready_percent = 100;  // chance the host takes an event byte in a cycle
+    int tx_ready_percent = 100;    // chance the MAC takes a TX beat in a cycle
+    uint64_t seed = 1;
+};
+
+template <typename Model, int DATA_W>
+class EngineSim {
+public:
+    using Beat = kernel::AxisBeat<DATA_W>;
+    using Event = std::variant<driver::Message, driver::DeframeError>;
+
+    explicit EngineSim(EngineSimOptions o = {}) : opt_(o), rng_(o.seed) {
+        auto& io = sim_.io();
+        io.s_mac_rx_tvalid = 0;
+        io.s_host_tvalid = 0;
+        io.m_host_tready = 0;
+        io.m_mac_tx_tready = 0;
+    }
+
+    Model& io() { return sim_.io(); }
+    uint64_t cycle() const { return sim_.cycle(); }
+
+    // MAC RX: the frame's beats are queued behind earlier frames. tuser marks the last
+    // beat when `mac_error`.
+    void send_frame(const Bytes& frame, bool mac_error = false) {
+        auto beats = to_beats<DATA_W>(frame);
+        for (std::size_t i = 0; i < beats.size(); i++)
+            rx_.push_back({beats[i], mac_error && i + 1 == beats.size()});
+        ++frames_queued_;
+    }
+    // A framed command, numbered by this host's Framer.
+    void send_command(driver::Kind kind, uint32_t session, uint16_t arg, const Bytes& payload = {}) {
+        send_host_bytes(framer_.frame(kind, session, arg, payload));
+    }
+    void send_host_bytes(const Bytes& b) { host_in_.insert(host_in_.end(), b.begin(), b.end()); }
+    driver::Framer& framer() { return framer_; }
+
+    void step() {
+        auto& io = sim_.io();
+        const bool rx_go = !rx_.empty() && int(rng_() % 100) >= opt_.rx_idle_percent;
+        io.s_mac_rx_tvalid = rx_go;
+        if (rx_go) {
+            set_mac_rx(io, rx_.front().beat);
+            io.s_mac_rx_tlast = rx_.front().beat.last;
+            io.s_mac_rx_tuser = rx_.front().error;
+        }
+        io.s_host_tvalid = !host_in_.empty();
+        if (!host_in_.empty()) io.s_host_tdata = host_in_.front();
+        io.m_host_tready = int(rng_() % 100) < opt_.host_ready_percent;
+        io.m_mac_tx_tready = int(rng_() % 100) < opt_.tx_ready_percent;
+        sim_.settle();
+        if (rx_go && io.s_mac_rx_tready) {
+            if (rx_.front().beat.last) rx_tlast_cycles.push_back(sim_.cycle());
+            rx_.pop_front();
+        }
+        if (io.s_host_tvalid && io.s_host_tready) host_in_.pop_front();
+        if (io.m_host_tvalid && io.m_host_tready) {
+            const uint8_t b = io.m_host_tdata;
+            deframer_.push(&b, 1);
+            host_byte_cycles.push_back(sim_.cycle());
+        }
+        if (io.m_mac_tx_tvalid && io.m_mac_tx_tready) collect_tx(io);
+        sim_.tick();
+        while (auto e = deframer_.next()) events.push_back(std::move(*e));
+    }
+
+    // Steps until `done` holds (checked before each cycle); false after `max_cycles`.
+    bool run_until(const std::function<bool()>& done, uint64_t max_cycles) {
+        for (uint64_t i = 0; i < max_cycles; i++) {
+            if (done()) return true;
+            step();
+        }
+        return done();
+    }
+    void run(uint64_t cycles) {
+        for (uint64_t i = 0; i < cycles; i++) step();
+    }
+    bool inputs_drained() const { return rx_.empty() && host_in_.empty(); }
+
+    std::deque<Event> events;                 // from the host link, in order
+    std::vector<Bytes> tx_frames;             // from MAC TX, in order
+    std::vector<uint64_t> rx_tlast_cycles;    // cycle each MAC RX frame's tlast was taken
+    std::vector<uint64_t> host_byte_cycles;   // cycle each host-link byte was taken
+
+private:
+    struct RxBeat {
+        Beat beat;
+        bool error;
+    };
+    static void set_mac_rx(Model& io, const Beat& b) {
+        if constexpr (DATA_W <= 64) {
+            io.s_mac_rx_tdata = b.data[0];
+        } else {
+            for (int i = 0; i < DATA_W / 32; i++)
+                io.s_mac_rx_tdata[i] = uint32_t(b.data[i / 2] >> (32 * (i % 2)));
+        }
+        io.s_mac_rx_tkeep = static_cast<std::remove_reference_t<decltype(io.s_mac_rx_tkeep)>>(b.keep);
+    }
+    void collect_tx(Model& io) {
+        for (int lane = 0; lane < DATA_W / 8; lane++) {
+            if (!((uint64_t(io.m_mac_tx_tkeep) >> lane) & 1)) continue;
+            if constexpr (DATA_W <= 64)
+                tx_partial_.push_back(uint8_t(uint64_t(io.m_mac_tx_tdata) >> (8 * lane)));
+            else
+                tx_partial_.push_back(uint8_t(io.m_mac_tx_tdata[lane / 4] >> (8 * (lane % 4))));
+        }
+        if (io.m_mac_tx_tlast) {
+            tx_frames.push_back(std::move(tx_partial_));
+            tx_partial_.clear();
+        }
+    }
+
+    EngineSimOptions opt_;
+    std::mt19937_64 rng_;
+    ClockedModel<Model> sim_;
+    std::deque<RxBeat> rx_;
+    std::deque<uint8_t> host_in_;
+    driver::Framer framer_;
+    driver::Deframer deframer_{false};
+    Bytes tx_partial_;
+    uint64_t frames_queued_ = 0;
+};
+
+}  // namespace ftoe::sim

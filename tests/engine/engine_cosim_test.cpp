@@ -1,0 +1,327 @@
+// Cosim of the ftoe_engine top (64 bits, 4096 sessions) through its real interfaces:
+// Ethernet frames on MAC RX, framed commands on the host link (driver::Framer), events
+// back through driver::Deframer, frames out of MAC TX; random idle and backpressure.
+// The expected fate of every frame comes from the reference parser (hls/eth_rx_parse)
+// plus a model of the installed sessions.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "Vftoe_engine_64.h"
+#include "engine_messages.hpp"
+#include "engine_sim.hpp"
+#include "eth_rx_parse.hpp"
+#include "frame_mix.hpp"
+
+namespace ftoe::sim {
+namespace {
+
+using driver::Kind;
+using driver::Message;
+using driver::RxReason;
+using driver::TableResult;
+using Engine = EngineSim<Vftoe_engine_64, 64>;
+
+constexpr uint64_t kOurMac = 0x020000000002ull;  // TcpFrameSpec's default destination
+constexpr uint32_t kOurIp = 0x0a000002;
+constexpr int kCounterClearCycles = 40;          // stat_counters clear 32 slots after reset
+// First host-link byte of a slow-path event after its frame's tlast, idle engine: parser
+// 7 + lookup 2 (decision), record queued 1, reader load 1 + offer 1, hl_tx magic 1.
+constexpr uint64_t kSlowPathFirstByte = 13;
+
+EngineSimOptions options(int rx_idle, int host_ready, int tx_ready, uint64_t seed) {
+    EngineSimOptions o;
+    o.rx_idle_percent = rx_idle;
+    o.host_ready_percent = host_ready;
+    o.tx_ready_percent = tx_ready;
+    o.seed = seed;
+    return o;
+}
+
+// The next message from the host link; fails the test on a link error.
+Message next_message(Engine& e, uint64_t max_cycles = 200000) {
+    if (!e.run_until([&] { return !e.events.empty(); }, max_cycles)) {
+        ADD_FAILURE() << "no event within " << max_cycles << " cycles";
+        return {};
+    }
+    auto ev = std::move(e.events.front());
+    e.events.pop_front();
+    if (auto* err = std::get_if<driver::DeframeError>(&ev)) {
+        ADD_FAILURE() << "link error from the engine's event stream: " << err->detail;
+        return {};
+    }
+    return std::get<Message>(ev);
+}
+
+void configure(Engine& e) {
+    e.run(kCounterClearCycles);
+    e.send_command(Kind::kSetConfig, driver::kNoSession, 0,
+                   driver::set_config_payload(kOurMac, kOurIp));
+    e.run_until([&] { return e.inputs_drained(); }, 10000);
+    e.run(4);
+}
+
+driver::EngineCounters read_counters(Engine& e) {
+    e.send_command(Kind::kReadCounters, driver::kNoSession, 0);
+    const Message m = next_message(e);
+    EXPECT_EQ(m.kind, Kind::kCounters);
+    const auto c = driver::decode_counters(m.payload);
+    EXPECT_TRUE(c.has_value()) << "COUNTERS payload of " << m.payload.size() << " bytes";
+    return c.value_or(driver::EngineCounters{});
+}
+
+TableResult table_command(Engine& e, Kind kind, uint32_t sid, const driver::FourTuple& t) {
+    e.send_command(kind, sid, 0, driver::table_key_payload(t));
+    const Message m = next_message(e);
+    EXPECT_EQ(m.kind, kind == Kind::kInstall ? Kind::kInstalled : Kind::kRemoved);
+    EXPECT_EQ(m.session, sid);
+    return TableResult(m.arg);
+}
+
+Bytes tcp_frame(const driver::FourTuple& t, uint32_t seq, std::size_t payload) {
+    TcpFrameSpec s;
+    s.src_ip = t.remote_ip;
+    s.dst_ip = t.local_ip;
+    s.src_port = t.remote_port;
+    s.dst_port = t.local_port;
+    s.seq = seq;
+    s.payload.assign(payload, uint8_t(seq));
+    return build_tcp_frame(s);
+}
+
+TEST(EngineCosim, PingIsEchoedWithSessionArgAndPayload) {
+    Engine e(options(0, 40, 100, 3));
+    std::mt19937_64 rng(11);
+    for (std::size_t len : {std::size_t(0), std::size_t(1), std::size_t(300), std::size_t(9216)}) {
+        Bytes payload(len);
+        for (auto& b : payload) b = uint8_t(rng());
+        e.send_command(Kind::kPing, 77, 0xBEEF, payload);
+        const Message m = next_message(e);
+        EXPECT_EQ(m.kind, Kind::kPong);
+        EXPECT_EQ(m.session, 77u);
+        EXPECT_EQ(m.arg, 0xBEEF);
+        EXPECT_EQ(m.payload, payload) << len << "-byte ping";
+    }
+}
+
+TEST(EngineCosim, SlowPathFramesReachTheHostWithTheirReason) {
+    Engine e;
+    configure(e);
+    std::mt19937_64 rng(5);
+    const driver::FourTuple nobody{0x0a000009, kOurIp, 1234, 80};
+    TcpFrameSpec five_opts;
+    five_opts.dst_ip = kOurIp;
+    five_opts.tcp_options = {2, 4, 5, 180, 4, 2, 3, 3, 7, 30, 2, 31, 2, 0};
+    Bytes icmp = tcp_frame(nobody, 1, 8);
+    icmp[23] = 1;
+    refresh_checksums(icmp);
+    Bytes wrong_mac = tcp_frame(nobody, 2, 0);
+    wrong_mac[5] = 0x99;
+    Bytes bad_csum = tcp_frame(nobody, 3, 100);
+    bad_csum[60] ^= 0x40;
+    const std::vector<std::pair<Bytes, RxReason>> frames = {
+        {arp_request(rng), RxReason::kSlowArp},
+        {icmp, RxReason::kSlowIcmp},
+        {wrong_mac, RxReason::kDropNotOurMac},
+        {tcp_frame(nobody, 4, 1460), RxReason::kSlowNoSession},
+        {bad_csum, RxReason::kDropTcpChecksum},
+        {build_tcp_frame(five_opts), RxReason::kSlowTcpOptions},
+    };
+    // The first frame alone, into an idle engine: the latency contract.
+    e.send_frame(frames[0].first);
+    const Message first = next_message(e);
+    ASSERT_FALSE(e.rx_tlast_cycles.empty());
+    ASSERT_FALSE(e.host_byte_cycles.empty());
+    const std::size_t first_byte = e.host_byte_cycles.size() - 16 - 4 - first.payload.size();
+    EXPECT_EQ(e.host_byte_cycles[first_byte] - e.rx_tlast_cycles[0], kSlowPathFirstByte);
+    EXPECT_EQ(first.kind, Kind::kSlowPath);
+    EXPECT_EQ(first.payload, frames[0].first);
+    for (std::size_t i = 1; i < frames.size(); i++) e.send_frame(frames[i].first);
+    for (std::size_t i = 1; i < frames.size(); i++) {
+        if (driver::is_drop(frames[i].second)) continue;
+        const Message m = next_message(e);
+        EXPECT_EQ(m.kind, Kind::kSlowPath);
+        EXPECT_EQ(m.arg, uint16_t(frames[i].second)) << "frame " << i;
+        EXPECT_EQ(m.session, driver::kNoSession);
+        EXPECT_EQ(m.payload, frames[i].first) << "frame " << i << " must reach the host intact";
+    }
+    const auto c = read_counters(e);
+    EXPECT_TRUE(e.events.empty()) << "no other events";
+    for (const auto& [frame, reason] : frames)
+        EXPECT_EQ(c.rx_at(reason), 1u) << driver::rx_reason_name(reason);
+    EXPECT_EQ(c.rx_total(), frames.size());
+}
+
+TEST(EngineCosim, InstalledSessionIsFastPathUntilRemoved) {
+    Engine e(options(20, 70, 100, 9));
+    configure(e);
+    const driver::FourTuple t{0xc0a80001, kOurIp, 40000, 5001};
+    EXPECT_EQ(table_command(e, Kind::kInstall, 5, t), TableResult::kInserted);
+    EXPECT_EQ(table_command(e, Kind::kInstall, 6, t), TableResult::kExists);
+    EXPECT_EQ(table_command(e, Kind::kInstall, 4096, t), TableResult::kBadSession);
+    e.send_command(Kind::kInstall, 7, 0, Bytes{1, 2, 3});
+    EXPECT_EQ(TableResult(next_message(e).arg), TableResult::kShortPayload);
+
+    for (uint32_t i = 0; i < 10; i++) e.send_frame(tcp_frame(t, 1000 * i, 1000));
+    e.run_until([&] { return e.inputs_drained(); }, 100000);
+    e.run(50);
+    EXPECT_TRUE(e.events.empty()) << "segments of an installed session stay in hardware";
+    auto c = read_counters(e);
+    EXPECT_EQ(c.rx_at(RxReason::kTcp), 10u);
+    EXPECT_EQ(c.table_occupancy, 1u);
+
+    EXPECT_EQ(table_command(e, Kind::kRemove, 5, t), TableResult::kRemoved);
+    EXPECT_EQ(table_command(e, Kind::kRemove, 5, t), TableResult::kMissing);
+    for (uint32_t i = 0; i < 3; i++) e.send_frame(tcp_frame(t, 7 + i, 10));
+    for (uint32_t i = 0; i < 3; i++) {
+        const Message m = next_message(e);
+        EXPECT_EQ(m.kind, Kind::kSlowPath);
+        EXPECT_EQ(RxReason(m.arg), RxReason::kSlowNoSession);
+    }
+    c = read_counters(e);
+    EXPECT_EQ(c.rx_at(RxReason::kSlowNoSession), 3u);
+    EXPECT_EQ(c.table_occupancy, 0u);
+}
+
+TEST(EngineCosim, RawTxFramesLeaveUnchanged) {
+    Engine e(options(0, 100, 60, 4));
+    std::mt19937_64 rng(8);
+    std::vector<Bytes> sent;
+    for (int i = 0; i < 60; i++) {
+        Bytes f(std::uniform_int_distribution<std::size_t>(1, 1514)(rng));
+        for (auto& b : f) b = uint8_t(rng());
+        e.send_command(Kind::kRawTx, driver::kNoSession, 0, f);
+        sent.push_back(f);
+    }
+    ASSERT_TRUE(e.run_until([&] { return e.tx_frames.size() == sent.size(); }, 2000000));
+    for (std::size_t i = 0; i < sent.size(); i++)
+        ASSERT_EQ(e.tx_frames[i], sent[i]) << "frame " << i << " (" << sent[i].size() << " bytes)";
+    EXPECT_TRUE(e.events.empty());
+}
+
+TEST(EngineCosim, DamagedCommandIsReportedNeverExecuted) {
+    Engine e;
+    configure(e);
+    const driver::FourTuple t{0xc0a80002, kOurIp, 40001, 22};
+    Bytes damaged = e.framer().frame(Kind::kInstall, 9, 0, driver::table_key_payload(t));
+    damaged[16 + 3] ^= 0x01;  // a payload byte: the payload CRC fails
+    e.send_host_bytes(damaged);
+    Message m = next_message(e);
+    EXPECT_EQ(m.kind, Kind::kLinkError);
+    EXPECT_EQ(m.arg, uint16_t(driver::LinkError::kPayloadCrc));
+    ASSERT_EQ(m.payload.size(), 12u);
+    // The next good command carries the next sequence number: a gap is reported, and
+    // that intact command runs.
+    e.send_command(Kind::kInstall, 10, 0, driver::table_key_payload(t));
+    m = next_message(e);
+    EXPECT_EQ(m.kind, Kind::kLinkError);
+    EXPECT_EQ(m.arg, uint16_t(driver::LinkError::kSeqGap));
+    m = next_message(e);
+    EXPECT_EQ(m.kind, Kind::kInstalled);
+    EXPECT_EQ(TableResult(m.arg), TableResult::kInserted);
+    const auto c = read_counters(e);
+    EXPECT_EQ(c.table_occupancy, 1u) << "the damaged INSTALL must not have run";
+    EXPECT_EQ(c.link[uint8_t(driver::LinkError::kPayloadCrc)], 1u);
+    EXPECT_EQ(c.link[uint8_t(driver::LinkError::kSeqGap)], 1u);
+}
+
+// Random traffic with installed sessions, idle on MAC RX and a slow host link: every
+// frame lands in exactly one counter. A frame the reference sends to the host or the
+// fast path may instead be dropped for want of buffer (RX_DROP_NO_BUFFER); nothing else
+// may differ, and the slow-path events are exactly the expected ones minus those.
+void random_traffic(int frames, int rx_idle, int host_ready, bool expect_no_drops) {
+    Engine e(options(rx_idle, host_ready, 100, uint64_t(frames + host_ready)));
+    configure(e);
+    std::mt19937_64 rng(uint64_t(rx_idle * 1000 + host_ready));
+    std::vector<driver::FourTuple> installed;
+    for (uint32_t i = 0; i < 8; i++) {
+        const driver::FourTuple t{0xc0a80100 + i, kOurIp, uint16_t(30000 + i), 443};
+        ASSERT_EQ(table_command(e, Kind::kInstall, 100 + i, t), TableResult::kInserted);
+        installed.push_back(t);
+    }
+    const auto installed_key = [&](uint32_t rip, uint16_t rport, uint16_t lport) {
+        for (const auto& t : installed)
+            if (t.remote_ip == rip && t.remote_port == rport && t.local_port == lport) return true;
+        return false;
+    };
+    kernel::RxParseConfig cfg;
+    cfg.our_mac = kOurMac;
+    cfg.our_ip = kOurIp;
+    std::map<RxReason, uint64_t> want;
+    std::vector<std::pair<Bytes, RxReason>> want_events;
+    for (int i = 0; i < frames; i++) {
+        MixFrame f = random_frame_mix(rng, kOurIp, 8);
+        if (rng() % 3 == 0) {  // a segment of an installed session
+            const auto& t = installed[rng() % installed.size()];
+            f = MixFrame{tcp_frame(t, uint32_t(rng()), rng() % 1400), -1};
+        }
+        e.send_frame(f.bytes, f.error_beat >= 0);
+        const auto m = kernel::eth_rx_parse(f.bytes.data(), int(f.bytes.size()), f.error_beat >= 0, cfg);
+        RxReason r = m.reason;
+        if (r == RxReason::kTcp && !installed_key(m.src_ip, m.src_port, m.dst_port))
+            r = RxReason::kSlowNoSession;
+        want[r]++;
+        if (driver::is_slow_path(r)) want_events.push_back({f.bytes, r});
+    }
+    e.run_until([&] { return e.inputs_drained(); }, 100000000);
+    // Let the slow path drain, then count.
+    std::size_t got_events = 0, matched = 0;
+    auto drain = [&] {
+        while (!e.events.empty()) {
+            auto ev = std::move(e.events.front());
+            e.events.pop_front();
+            ASSERT_TRUE(std::holds_alternative<Message>(ev));
+            const Message& m = std::get<Message>(ev);
+            ASSERT_EQ(m.kind, Kind::kSlowPath);
+            // In order, a subsequence of the expected ones.
+            while (matched < want_events.size() && want_events[matched].first != m.payload) matched++;
+            ASSERT_LT(matched, want_events.size()) << "slow-path event #" << got_events
+                                                   << " is no expected frame (or out of order)";
+            EXPECT_EQ(RxReason(m.arg), want_events[matched].second);
+            matched++;
+            got_events++;
+        }
+    };
+    for (int idle = 0; idle < 400000; idle++) {
+        e.step();
+        drain();
+        const uint64_t last_byte = e.host_byte_cycles.empty() ? 0 : e.host_byte_cycles.back();
+        if (e.events.empty() && idle > 20000 && last_byte + 20000 < e.cycle()) break;
+    }
+    const auto c = read_counters(e);
+    EXPECT_EQ(c.rx_total(), uint64_t(frames)) << "every frame counted exactly once";
+    uint64_t lost = 0;
+    for (RxReason r : driver::kAllRxReasons) {
+        if (r == RxReason::kDropNoBuffer) continue;
+        const uint64_t w = want.count(r) ? want.at(r) : 0;
+        if (driver::is_drop(r)) {
+            EXPECT_EQ(c.rx_at(r), w) << driver::rx_reason_name(r);
+        } else {
+            EXPECT_LE(c.rx_at(r), w) << driver::rx_reason_name(r);
+            lost += w - c.rx_at(r);
+        }
+    }
+    EXPECT_EQ(c.rx_at(RxReason::kDropNoBuffer), lost);
+    uint64_t slow = 0;
+    for (RxReason r : driver::kAllRxReasons) slow += driver::is_slow_path(r) ? c.rx_at(r) : 0;
+    EXPECT_EQ(got_events, slow) << "one event per frame counted as slow path";
+    std::printf("%d frames: %zu slow-path events, %llu dropped for want of buffer, fast path %llu\n",
+                frames, got_events, (unsigned long long)lost,
+                (unsigned long long)c.rx_at(RxReason::kTcp));
+    if (expect_no_drops) {
+        EXPECT_EQ(lost, 0u);
+    } else {
+        EXPECT_GT(lost, 0u) << "the slow host link was meant to overflow the buffer";
+    }
+}
+
+TEST(EngineCosim, RandomTrafficEveryFrameCountedOnce) { random_traffic(3000, 85, 100, true); }
+TEST(EngineCosim, SlowHostLinkDropsAreCountedNotLost) { random_traffic(3000, 10, 20, false); }
+
+}  // namespace
+}  // namespace ftoe::sim
