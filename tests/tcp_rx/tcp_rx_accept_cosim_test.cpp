@@ -69,7 +69,7 @@ TcpRxSegment random_segment(std::mt19937_64& rng, const TcpRxState& s) {
         default: g.ack = near(rng, s.snd_una);
     }
     const uint8_t ack = rng() % 6 ? tcp_flag::kAck : 0;
-    const uint8_t rare = rng() % 4 == 0 ? uint8_t(1u << (rng() % 3)) : 0;  // FIN, SYN or RST
+    const uint8_t rare = uint8_t(rng() % 4 == 0 ? 1u << (rng() % 3) : 0u);  // FIN, SYN or RST
     g.flags = uint8_t(ack | rare | (rng() % 2 ? tcp_flag::kPsh : 0) | (rng() % 16 == 0 ? 0xe0 : 0));
     g.window = rng() % 3 ? uint16_t(s.snd_wnd >> s.snd_wscale) : uint16_t(rng());
     g.has_ts = rng() % 3 != 0;
