@@ -11,8 +11,8 @@
 // Each received frame gets exactly one reason (ftoe_pkg::RX_*) and is counted once:
 // RX_TCP for a segment of an installed session (consumed: the TCP fast path is the next
 // step), RX_SLOW_NO_SESSION for TCP that matched none, the parser's reason otherwise,
-// and RX_DROP_NO_BUFFER for a frame headed for the host or the fast path that the
-// receive buffer could not hold.
+// and RX_DROP_NO_BUFFER for a frame headed for the host that the receive buffer could
+// not hold.
 //
 // Latency:    a frame's reason is decided and counted exactly DECISION_LATENCY = 9
 //             cycles after its tlast beat is accepted (parser 7 + table lookup 2); a
@@ -161,12 +161,16 @@ module ftoe_engine #(
     pipe_delay #(.W(5 + 16), .DEPTH(LOOKUP_LAT)) u_desc_delay (
         .clk, .d({d_reason, d_frame_len}), .q({r_reason, r_frame_len}));
 
+    // Only slow-path frames need the buffer today: an installed session's segment is
+    // consumed at its decision (its payload path joins with tcp_rx, with its own buffer,
+    // so a slow-path flood never takes the fast path's room).
     logic stored;                                   // the frame being decided is in the buffer
     logic [4:0] reason;
     always_comb begin
         reason = r_reason;
         if (reason == ftoe_pkg::RX_TCP && !lk_hit) reason = ftoe_pkg::RX_SLOW_NO_SESSION;
-        if (!stored && reason < 5'd16) reason = ftoe_pkg::RX_DROP_NO_BUFFER;
+        if (!stored && reason != ftoe_pkg::RX_TCP && reason < 5'd16)
+            reason = ftoe_pkg::RX_DROP_NO_BUFFER;
     end
     wire logic to_host = reason != ftoe_pkg::RX_TCP && reason < 5'd16;
 
