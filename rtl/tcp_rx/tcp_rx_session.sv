@@ -1,0 +1,211 @@
+// tcp_rx_session: the receive side of every installed session. A table of per-session
+// state (the TCB fields tcp_rx_accept reads) in BRAM, read when a segment arrives, run
+// through tcp_rx_accept, and written back with the decision's next state. The host
+// writes a session's state when it installs it (s_wr_*).
+//
+// Same-session ordering: a segment reads its session's state only after the previous
+// segment of that session has written it back (a read in the write-back cycle takes
+// the written value), so s_seg_ready drops for a segment whose session is among the
+// last 3 accepted. Installs wait for a free write port and for the session to have no
+// segment in flight, so a write-back never overwrites a newer install.
+//
+// Latency:    m_valid exactly 4 cycles after the s_seg handshake (BRAM read 1 +
+//             tcp_rx_accept 3); the write-back happens in that cycle.
+// Throughput: 1 segment/cycle over different sessions; segments of one session at most
+//             1 per 4 cycles (s_seg_ready low otherwise). One install per cycle when no
+//             write-back is due.
+// Assumes:    s_seg_sid names an installed session (the connection table's answer).
+`include "ftoe_defs.svh"
+`default_nettype none
+module tcp_rx_session #(
+    // Session slots: a power of two, 64..65536
+    parameter int SESSIONS = 4096,
+    // Bits of caller context carried alongside each segment
+    parameter int TAG_W = 16
+) (
+    input  wire logic                        clk,
+    input  wire logic                        rst,
+    // segments of installed sessions
+    input  wire logic                        s_seg_valid,
+    output wire logic                        s_seg_ready,
+    input  wire logic [$clog2(SESSIONS)-1:0] s_seg_sid,
+    input  wire logic [TAG_W-1:0]            s_seg_tag,
+    input  wire logic [31:0]                 s_seq,
+    input  wire logic [31:0]                 s_ack,
+    input  wire logic [7:0]                  s_flags,
+    input  wire logic [15:0]                 s_window,
+    input  wire logic [15:0]                 s_payload_len,
+    input  wire logic                        s_has_ts,
+    input  wire logic [31:0]                 s_tsval,
+    // session state written by the host (install)
+    input  wire logic                        s_wr_valid,
+    output wire logic                        s_wr_ready,
+    input  wire logic [$clog2(SESSIONS)-1:0] s_wr_sid,
+    input  wire logic [31:0]                 s_wr_rcv_nxt,
+    input  wire logic [31:0]                 s_wr_rcv_wnd,
+    input  wire logic [31:0]                 s_wr_snd_una,
+    input  wire logic [31:0]                 s_wr_snd_nxt,
+    input  wire logic [31:0]                 s_wr_snd_wnd,
+    input  wire logic [31:0]                 s_wr_max_snd_wnd,
+    input  wire logic [31:0]                 s_wr_snd_wl1,
+    input  wire logic [31:0]                 s_wr_snd_wl2,
+    input  wire logic [3:0]                  s_wr_snd_wscale,
+    input  wire logic                        s_wr_ts_enabled,
+    input  wire logic [31:0]                 s_wr_ts_recent,
+    // decisions (see tcp_rx_accept) with the session they concern
+    output logic                             m_valid,
+    output logic [$clog2(SESSIONS)-1:0]      m_sid,
+    output logic [TAG_W-1:0]                 m_tag,
+    output logic [31:0]                      m_rcv_nxt,       // after this segment
+    output logic [31:0]                      m_rcv_wnd,
+    output logic [31:0]                      m_snd_una,
+    output logic [31:0]                      m_snd_wnd,
+    output logic                             m_deliver,
+    output logic [15:0]                      m_deliver_offset,
+    output logic [15:0]                      m_deliver_len,
+    output logic                             m_ack_now,
+    output logic                             m_ack_due,
+    output logic                             m_challenge_ack,
+    output logic                             m_rst_event,
+    output logic                             m_syn_event,
+    output logic                             m_fin_event,
+    output logic                             m_paws_drop,
+    output logic                             m_out_of_window,
+    output logic [31:0]                      m_acked,
+    output logic                             m_dup_ack,
+    output logic                             m_window_updated
+);
+    localparam int SID_W = $clog2(SESSIONS);
+    // TCB: {rcv_nxt, rcv_wnd, snd_una, snd_nxt, snd_wnd, max_snd_wnd, wl1, wl2, ts_recent,
+    //       snd_wscale, ts_enabled}
+    localparam int TW = 9 * 32 + 4 + 1;
+    localparam int ATAG_W = SID_W + 32 + 4 + 1 + TAG_W;  // what rides through the decision
+
+    if (SESSIONS < 64 || SESSIONS > 65536 || (SESSIONS & (SESSIONS - 1)) != 0) begin : g_bad_sessions
+        `FTOE_ELAB_FATAL $fatal(1, "tcp_rx_session: SESSIONS=%0d is not a power of two in 64..65536",
+                                SESSIONS);
+    end
+
+    // ---- Hazards: sessions of the last 3 accepted segments --------------------------------
+    logic [2:0]       recent_valid_q;
+    logic [SID_W-1:0] recent_sid_q [3];
+    function automatic logic in_flight(input logic [2:0] v, input logic [SID_W-1:0] s0,
+                                       input logic [SID_W-1:0] s1, input logic [SID_W-1:0] s2,
+                                       input logic [SID_W-1:0] sid);
+        in_flight = (v[0] && s0 == sid) || (v[1] && s1 == sid) || (v[2] && s2 == sid);
+    endfunction
+    assign s_seg_ready = !in_flight(recent_valid_q, recent_sid_q[0], recent_sid_q[1],
+                                    recent_sid_q[2], s_seg_sid);
+    wire logic seg_hs = s_seg_valid && s_seg_ready;
+
+    // ---- TCB table: one write port (write-back first, then installs), one read port -----
+    logic [TW-1:0] tcb [SESSIONS];
+    logic              wb_valid;                    // tcp_rx_accept's result this cycle
+    logic [SID_W-1:0]  wb_sid;
+    logic [TW-1:0]     wb_tcb;
+    // An install waits for the write port and for its session to have nothing in flight
+    // (the last 3 accepted; the 4th writes back in this very cycle and holds the port).
+    logic              rd_valid_q;
+    logic [SID_W-1:0]  rd_sid_q;
+    assign s_wr_ready = !wb_valid &&
+                        !in_flight(recent_valid_q, recent_sid_q[0], recent_sid_q[1],
+                                   recent_sid_q[2], s_wr_sid);
+    wire logic wr_hs = s_wr_valid && s_wr_ready;
+    wire logic [TW-1:0] wr_tcb = {s_wr_rcv_nxt, s_wr_rcv_wnd, s_wr_snd_una, s_wr_snd_nxt,
+                                  s_wr_snd_wnd, s_wr_max_snd_wnd, s_wr_snd_wl1, s_wr_snd_wl2,
+                                  s_wr_ts_recent, s_wr_snd_wscale, s_wr_ts_enabled};
+    wire logic              write     = wb_valid || wr_hs;
+    wire logic [SID_W-1:0]  write_sid = wb_valid ? wb_sid : s_wr_sid;
+    wire logic [TW-1:0]     write_tcb = wb_valid ? wb_tcb : wr_tcb;
+
+    logic [TW-1:0] rd_data;
+    always_ff @(posedge clk) begin
+        if (write) tcb[write_sid] <= write_tcb;
+        rd_data <= tcb[s_seg_sid];
+    end
+    // A read in the cycle of a write to the same session takes the written value.
+    logic          bypass_q;
+    logic [TW-1:0] bypass_tcb_q;
+    always_ff @(posedge clk) begin
+        bypass_q     <= write && write_sid == s_seg_sid;
+        bypass_tcb_q <= write_tcb;
+    end
+    wire logic [TW-1:0] state = bypass_q ? bypass_tcb_q : rd_data;
+
+    // ---- Read stage: the segment waits one cycle for its state -----------------------------
+    logic [TAG_W-1:0] rd_tag_q;
+    logic [31:0]      rd_seq_q, rd_ack_q, rd_tsval_q;
+    logic [7:0]       rd_flags_q;
+    logic [15:0]      rd_window_q, rd_len_q;
+    logic             rd_has_ts_q;
+    always_ff @(posedge clk) begin
+        rd_sid_q    <= s_seg_sid;
+        rd_tag_q    <= s_seg_tag;
+        rd_seq_q    <= s_seq;
+        rd_ack_q    <= s_ack;
+        rd_flags_q  <= s_flags;
+        rd_window_q <= s_window;
+        rd_len_q    <= s_payload_len;
+        rd_has_ts_q <= s_has_ts;
+        rd_tsval_q  <= s_tsval;
+        if (rst) begin
+            rd_valid_q     <= 1'b0;
+            recent_valid_q <= '0;
+        end else begin
+            rd_valid_q     <= seg_hs;
+            recent_valid_q <= {recent_valid_q[1:0], seg_hs};
+        end
+        recent_sid_q[0] <= s_seg_sid;
+        recent_sid_q[1] <= recent_sid_q[0];
+        recent_sid_q[2] <= recent_sid_q[1];
+    end
+
+    // state fields
+    wire logic [31:0] st_rcv_nxt = state[TW-1 -: 32];
+    wire logic [31:0] st_rcv_wnd = state[TW-33 -: 32];
+    wire logic [31:0] st_snd_una = state[TW-65 -: 32];
+    wire logic [31:0] st_snd_nxt = state[TW-97 -: 32];
+    wire logic [31:0] st_snd_wnd = state[TW-129 -: 32];
+    wire logic [31:0] st_max_wnd = state[TW-161 -: 32];
+    wire logic [31:0] st_wl1     = state[TW-193 -: 32];
+    wire logic [31:0] st_wl2     = state[TW-225 -: 32];
+    wire logic [31:0] st_ts_rec  = state[TW-257 -: 32];
+    wire logic [3:0]  st_wscale  = state[4:1];
+    wire logic        st_ts_en   = state[0];
+
+    // ---- Decision -------------------------------------------------------------------------
+    logic              a_valid;
+    logic [ATAG_W-1:0] a_tag;
+    logic [31:0]       a_max_wnd, a_wl1, a_wl2, a_ts_recent;
+    tcp_rx_accept #(.TAG_W(ATAG_W)) u_accept (
+        .clk, .rst,
+        .s_valid(rd_valid_q), .s_tag({rd_sid_q, st_snd_nxt, st_wscale, st_ts_en, rd_tag_q}),
+        .s_rcv_nxt(st_rcv_nxt), .s_rcv_wnd(st_rcv_wnd), .s_snd_una(st_snd_una),
+        .s_snd_nxt(st_snd_nxt), .s_snd_wnd(st_snd_wnd), .s_max_snd_wnd(st_max_wnd),
+        .s_snd_wl1(st_wl1), .s_snd_wl2(st_wl2), .s_snd_wscale(st_wscale),
+        .s_ts_enabled(st_ts_en), .s_ts_recent(st_ts_rec),
+        .s_seq(rd_seq_q), .s_ack(rd_ack_q), .s_flags(rd_flags_q), .s_window(rd_window_q),
+        .s_payload_len(rd_len_q), .s_has_ts(rd_has_ts_q), .s_tsval(rd_tsval_q),
+        .m_valid(a_valid), .m_tag(a_tag),
+        .m_next_rcv_nxt(m_rcv_nxt), .m_next_rcv_wnd(m_rcv_wnd), .m_next_snd_una(m_snd_una),
+        .m_next_snd_wnd(m_snd_wnd), .m_next_max_snd_wnd(a_max_wnd),
+        .m_next_snd_wl1(a_wl1), .m_next_snd_wl2(a_wl2), .m_next_ts_recent(a_ts_recent),
+        .m_deliver, .m_deliver_offset, .m_deliver_len, .m_ack_now, .m_ack_due,
+        .m_challenge_ack, .m_rst_event, .m_syn_event, .m_fin_event, .m_paws_drop,
+        .m_out_of_window, .m_acked, .m_dup_ack, .m_window_updated
+    );
+    wire logic [31:0] a_snd_nxt = a_tag[TAG_W + 5 +: 32];
+    wire logic [3:0]  a_wscale  = a_tag[TAG_W + 1 +: 4];
+    wire logic        a_ts_en   = a_tag[TAG_W];
+
+    always_comb begin
+        wb_valid = a_valid;
+        wb_sid   = a_tag[ATAG_W-1 -: SID_W];
+        wb_tcb   = {m_rcv_nxt, m_rcv_wnd, m_snd_una, a_snd_nxt, m_snd_wnd, a_max_wnd, a_wl1,
+                    a_wl2, a_ts_recent, a_wscale, a_ts_en};
+        m_valid  = a_valid;
+        m_sid    = wb_sid;
+        m_tag    = a_tag[TAG_W-1:0];
+    end
+endmodule
+`default_nettype wire
