@@ -28,6 +28,23 @@ const char* table_result_name(TableResult r) {
     return "unknown result";
 }
 
+const char* seg_outcome_name(SegOutcome o) {
+    switch (o) {
+        case SegOutcome::kPaws: return "PAWS";
+        case SegOutcome::kOutOfWindow: return "OUT_OF_WINDOW";
+        case SegOutcome::kRst: return "RST";
+        case SegOutcome::kSyn: return "SYN";
+        case SegOutcome::kChallenge: return "CHALLENGE";
+        case SegOutcome::kFin: return "FIN";
+        case SegOutcome::kData: return "DATA";
+        case SegOutcome::kOutOfOrder: return "OUT_OF_ORDER";
+        case SegOutcome::kDupAck: return "DUP_ACK";
+        case SegOutcome::kNoAck: return "NO_ACK";
+        case SegOutcome::kAck: return "ACK";
+    }
+    return "UNKNOWN";
+}
+
 uint64_t EngineCounters::rx_total() const {
     uint64_t n = 0;
     for (uint64_t c : rx) n += c;
@@ -42,6 +59,8 @@ std::optional<EngineCounters> decode_counters(const Bytes& p) {
     for (auto& v : c.link) v = get_le(q, 8), q += 8;
     c.link_events_lost = get_le(q, 8), q += 8;
     c.unsupported_commands = get_le(q, 8), q += 8;
+    for (auto& v : c.seg) v = get_le(q, 8), q += 8;
+    c.session_events_lost = get_le(q, 8), q += 8;
     c.table_occupancy = uint32_t(get_le(q, 4)), q += 4;
     c.table_insert_failures = uint32_t(get_le(q, 4)), q += 4;
     c.table_stashed = uint32_t(get_le(q, 4)), q += 4;
@@ -55,6 +74,17 @@ Bytes table_key_payload(const FourTuple& t) {
     put_be(b, t.local_ip, 4);
     put_be(b, t.remote_port, 2);
     put_be(b, t.local_port, 2);
+    return b;
+}
+
+Bytes install_payload(const FourTuple& t, const SessionState& s) {
+    Bytes b = table_key_payload(t);
+    for (uint32_t v : {s.rcv_nxt, s.rcv_wnd, s.snd_una, s.snd_nxt, s.snd_wnd, s.max_snd_wnd,
+                       s.snd_wl1, s.snd_wl2})
+        put_be(b, v, 4);
+    b.push_back(s.snd_wscale);
+    b.push_back(s.timestamps ? 1 : 0);
+    put_be(b, s.ts_recent, 4);
     return b;
 }
 

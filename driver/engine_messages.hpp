@@ -26,18 +26,45 @@ enum class TableResult : uint16_t {
 };
 const char* table_result_name(TableResult r);
 
+// What one segment of an installed session did (the engine counts each once). The
+// first that applies names the segment, in the order of this list.
+enum class SegOutcome : uint8_t {
+    kPaws = 4,         // old timestamp (RFC 7323 PAWS)
+    kOutOfWindow = 3,  // unacceptable: ACKed and dropped
+    kRst = 6,          // valid RST: PEER_RST
+    kSyn = 7,          // SYN on a synchronized session: challenge ACK, PEER_SYN
+    kChallenge = 5,    // RST off RCV.NXT or ACK out of range (RFC 5961)
+    kFin = 8,          // in-order FIN: PEER_FIN
+    kData = 0,         // in-order payload accepted
+    kOutOfOrder = 2,   // payload beyond RCV.NXT: dropped with an immediate ACK
+    kDupAck = 9,       // duplicate ACK (RFC 5681)
+    kNoAck = 10,       // no ACK flag: dropped
+    kAck = 1,          // anything else: an ACK or window update
+};
+constexpr SegOutcome kAllSegOutcomes[] = {
+    SegOutcome::kPaws, SegOutcome::kOutOfWindow, SegOutcome::kRst,        SegOutcome::kSyn,
+    SegOutcome::kChallenge, SegOutcome::kFin,    SegOutcome::kData,       SegOutcome::kOutOfOrder,
+    SegOutcome::kDupAck, SegOutcome::kNoAck,     SegOutcome::kAck,
+};
+const char* seg_outcome_name(SegOutcome o);  // the SystemVerilog suffix: SEG_<name>
+
 constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
-constexpr std::size_t kCountersBytes = 8 * (kCountersRx + kCountersLink + 2) + 16;
+constexpr int kCountersSeg = 16;   // by SegOutcome
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 1;
+constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
     std::array<uint64_t, kCountersRx> rx{};
     std::array<uint64_t, kCountersLink> link{};
     uint64_t link_events_lost = 0;      // link-error records the engine could not queue
     uint64_t unsupported_commands = 0;  // commands this engine version does not execute
+    std::array<uint64_t, kCountersSeg> seg{};
+    uint64_t session_events_lost = 0;   // PEER_* events the engine could not queue
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }
+    uint64_t seg_at(SegOutcome o) const { return seg[uint8_t(o)]; }
     uint64_t rx_total() const;
 };
 
@@ -49,7 +76,19 @@ struct FourTuple {
     uint32_t remote_ip = 0, local_ip = 0;
     uint16_t remote_port = 0, local_port = 0;
 };
-Bytes table_key_payload(const FourTuple& t);
+// The receive-side state the host hands the engine when it installs a session.
+struct SessionState {
+    uint32_t rcv_nxt = 0, rcv_wnd = 0;
+    uint32_t snd_una = 0, snd_nxt = 0, snd_wnd = 0, max_snd_wnd = 0;
+    uint32_t snd_wl1 = 0, snd_wl2 = 0;
+    uint8_t snd_wscale = 0;  // shift applied to the peer's window field (0..14)
+    bool timestamps = false;
+    uint32_t ts_recent = 0;
+};
+constexpr std::size_t kKeyBytes = 12;
+constexpr std::size_t kInstallBytes = 50;
+Bytes table_key_payload(const FourTuple& t);  // REMOVE
+Bytes install_payload(const FourTuple& t, const SessionState& s);
 
 // SET_CONFIG: MAC as 48 bits, first byte on the wire in bits 47:40.
 Bytes set_config_payload(uint64_t mac, uint32_t ip);

@@ -3,16 +3,20 @@
 // the app streams join it next (docs/architecture.md says what is wired).
 //
 //   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
+//          |                    installed session -> tcp_rx_session (RFC 9293 decision,
+//          |                    state in BRAM) -> outcome counters, PEER_FIN/RST/SYN events
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
-//   events (link errors > command answers > slow-path frames) -> hl_tx -> host bytes
+//   events (link errors > command answers > session events > slow-path frames) -> hl_tx
 //   raw TX frames -> raw_tx_pack -> MAC TX
 //
 // Each received frame gets exactly one reason (ftoe_pkg::RX_*) and is counted once:
-// RX_TCP for a segment of an installed session (consumed: the TCP fast path is the next
-// step), RX_SLOW_NO_SESSION for TCP that matched none, the parser's reason otherwise,
-// and RX_DROP_NO_BUFFER for a frame headed for the host that the receive buffer could
-// not hold.
+// RX_TCP for a segment of an installed session (it then runs through tcp_rx_session and
+// gets one SEG_* outcome; payload delivery and ACK generation join with tcp_tx),
+// RX_SLOW_NO_SESSION for TCP that matched none, the parser's reason otherwise, and
+// RX_DROP_NO_BUFFER for a frame headed for the host that the receive buffer could not
+// hold (or a segment finding the 16-deep queue to tcp_rx_session full: only possible
+// when one session gets a segment more often than every 4 cycles, at 512 bits).
 //
 // Latency:    a frame's reason is decided and counted exactly DECISION_LATENCY = 9
 //             cycles after its tlast beat is accepted (parser 7 + table lookup 2); a
@@ -84,6 +88,8 @@ module ftoe_engine #(
     logic [95:0] ct_cmd_key;
     logic [SID_W-1:0] ct_cmd_sid;
     logic [2:0]  ct_res_code;
+    logic        tcb_valid, tcb_ready;
+    logic [8*ftoe_pkg::HL_INSTALL_BYTES-1:0] install_bytes;
     logic [31:0] ct_occupancy, ct_insert_failures, ct_stashed, ct_moves;
     logic [5:0]  cnt_idx;
     logic [63:0] cnt_value;
@@ -103,6 +109,7 @@ module ftoe_engine #(
         .cfg_mac, .cfg_ip,
         .m_ct_valid(ct_cmd_valid), .m_ct_ready(ct_cmd_ready), .m_ct_remove(ct_cmd_remove),
         .m_ct_key(ct_cmd_key), .m_ct_sid(ct_cmd_sid),
+        .m_tcb_valid(tcb_valid), .m_tcb_ready(tcb_ready), .m_install_bytes(install_bytes),
         .s_ct_res_valid(ct_res_valid), .s_ct_res_code(ct_res_code),
         .ct_occupancy, .ct_insert_failures, .ct_stashed, .ct_moves,
         .cnt_idx, .cnt_value, .unsupported,
@@ -137,10 +144,10 @@ module ftoe_engine #(
         .m_sack_permitted(d_sackp), .m_has_sack(d_has_sack), .m_sack_blocks(d_sack_blocks),
         .m_has_ts(d_has_ts), .m_tsval(d_tsval), .m_tsecr(d_tsecr)
     );
-    // The segment fields feed tcp_rx, which joins next.
-    wire logic unused_desc = ^{d_vlan, d_vlan_tci, d_src_mac, d_seq, d_ack, d_flags, d_window,
-                               d_payload_off, d_payload_len, d_has_mss, d_mss, d_has_ws, d_ws,
-                               d_sackp, d_has_sack, d_sack_blocks, d_has_ts, d_tsval, d_tsecr};
+    // Options other than timestamps matter to the host (SYNs), not to the fast path; the
+    // payload's place matters to the payload path, which joins with tcp_tx.
+    wire logic unused_desc = ^{d_vlan, d_vlan_tci, d_src_mac, d_payload_off, d_has_mss, d_mss,
+                               d_has_ws, d_ws, d_sackp, d_has_sack, d_sack_blocks, d_tsecr};
 
     logic lk_valid, lk_hit;
     logic [SID_W-1:0] lk_sid;
@@ -154,22 +161,27 @@ module ftoe_engine #(
         .occupancy(ct_occupancy), .insert_failures(ct_insert_failures), .stashed(ct_stashed),
         .moves(ct_moves)
     );
-    wire logic [SID_W-1:0] unused_sid = lk_sid;     // the session for tcp_rx, next
 
     logic [4:0]  r_reason;
     logic [15:0] r_frame_len;
     pipe_delay #(.W(5 + 16), .DEPTH(LOOKUP_LAT)) u_desc_delay (
         .clk, .d({d_reason, d_frame_len}), .q({r_reason, r_frame_len}));
+    // the segment, for tcp_rx_session: {seq, ack, flags, window, payload_len, has_ts, tsval}
+    localparam int SEGW = 32 + 32 + 8 + 16 + 16 + 1 + 32;
+    logic [SEGW-1:0] r_seg;
+    pipe_delay #(.W(SEGW), .DEPTH(LOOKUP_LAT)) u_seg_delay (
+        .clk, .d({d_seq, d_ack, d_flags, d_window, d_payload_len, d_has_ts, d_tsval}), .q(r_seg));
 
     // Only slow-path frames need the buffer today: an installed session's segment is
     // consumed at its decision (its payload path joins with tcp_rx, with its own buffer,
     // so a slow-path flood never takes the fast path's room).
     logic stored;                                   // the frame being decided is in the buffer
     logic [4:0] reason;
+    logic seg_q_full;                               // the queue to tcp_rx_session
     always_comb begin
         reason = r_reason;
         if (reason == ftoe_pkg::RX_TCP && !lk_hit) reason = ftoe_pkg::RX_SLOW_NO_SESSION;
-        if (!stored && reason != ftoe_pkg::RX_TCP && reason < 5'd16)
+        if (reason == ftoe_pkg::RX_TCP ? seg_q_full : !stored && reason < 5'd16)
             reason = ftoe_pkg::RX_DROP_NO_BUFFER;
     end
     wire logic to_host = reason != ftoe_pkg::RX_TCP && reason < 5'd16;
@@ -193,6 +205,122 @@ module ftoe_engine #(
         .words_used(rx_words_used)
     );
     wire logic unused_store = ^{frame_ok, rx_words_used};
+
+    // ---- Installed sessions: the segment decision -------------------------------------------
+    // A 16-deep queue absorbs segments that wait for their session's previous one.
+    localparam int SQ = 16;
+    logic [SID_W+SEGW-1:0] seg_q [SQ];
+    logic [4:0] seg_wr_q, seg_rd_q;
+    always_comb seg_q_full = (seg_wr_q - seg_rd_q) == 5'(SQ);
+    wire logic seg_push = lk_valid && reason == ftoe_pkg::RX_TCP;
+    logic [SID_W+SEGW-1:0] seg_head;
+    always_comb seg_head = seg_q[seg_rd_q[3:0]];
+    always_ff @(posedge clk) begin
+        if (seg_push) seg_q[seg_wr_q[3:0]] <= {lk_sid, r_seg};
+    end
+    logic seg_ready;
+    wire logic seg_valid = seg_wr_q != seg_rd_q;
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            seg_wr_q <= '0;
+            seg_rd_q <= '0;
+        end else begin
+            if (seg_push) seg_wr_q <= seg_wr_q + 5'd1;
+            if (seg_valid && seg_ready) seg_rd_q <= seg_rd_q + 5'd1;
+        end
+    end
+    wire logic [31:0] h_seq   = seg_head[SEGW-1 -: 32];
+    wire logic [31:0] h_ack   = seg_head[SEGW-33 -: 32];
+    wire logic [7:0]  h_flags = seg_head[SEGW-65 -: 8];
+    wire logic [15:0] h_win   = seg_head[SEGW-73 -: 16];
+    wire logic [15:0] h_len   = seg_head[SEGW-89 -: 16];
+    wire logic        h_ts    = seg_head[32];
+    wire logic [31:0] h_tsval = seg_head[31:0];
+
+    // INSTALL payload bytes 12.. hold the session's state (ftoe_pkg "Payloads").
+    function automatic logic [31:0] ib32(input logic [8*ftoe_pkg::HL_INSTALL_BYTES-1:0] b,
+                                         input int at);
+        ib32 = {b[8*at +: 8], b[8*(at+1) +: 8], b[8*(at+2) +: 8], b[8*(at+3) +: 8]};
+    endfunction
+    wire logic [7:0] ib_wscale = install_bytes[8*44 +: 8];
+    wire logic [7:0] ib_flags  = install_bytes[8*45 +: 8];
+    wire logic unused_ib = ^{ib_wscale[7:4], ib_flags[7:1], install_bytes[8*12-1:0]};
+
+    logic              o_valid, o_deliver, o_ack_now, o_ack_due, o_challenge, o_rst, o_syn;
+    logic              o_fin, o_paws, o_oow, o_dup, o_wnd_upd;
+    logic [SID_W-1:0]  o_sid;
+    logic [1:0]        o_tag;                       // {had payload, had ACK flag}
+    logic [31:0]       o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked;
+    logic [15:0]       o_deliver_offset, o_deliver_len;
+    tcp_rx_session #(.SESSIONS(SESSIONS), .TAG_W(2)) u_tcp_rx (
+        .clk, .rst,
+        .s_seg_valid(seg_valid), .s_seg_ready(seg_ready),
+        .s_seg_sid(seg_head[SID_W+SEGW-1 -: SID_W]), .s_seg_tag({h_len != 16'd0, h_flags[4]}),
+        .s_seq(h_seq), .s_ack(h_ack), .s_flags(h_flags), .s_window(h_win),
+        .s_payload_len(h_len), .s_has_ts(h_ts), .s_tsval(h_tsval),
+        .s_wr_valid(tcb_valid), .s_wr_ready(tcb_ready), .s_wr_sid(ct_cmd_sid),
+        .s_wr_rcv_nxt(ib32(install_bytes, 12)), .s_wr_rcv_wnd(ib32(install_bytes, 16)),
+        .s_wr_snd_una(ib32(install_bytes, 20)), .s_wr_snd_nxt(ib32(install_bytes, 24)),
+        .s_wr_snd_wnd(ib32(install_bytes, 28)), .s_wr_max_snd_wnd(ib32(install_bytes, 32)),
+        .s_wr_snd_wl1(ib32(install_bytes, 36)), .s_wr_snd_wl2(ib32(install_bytes, 40)),
+        .s_wr_snd_wscale(ib_wscale[3:0]), .s_wr_ts_enabled(ib_flags[0]),
+        .s_wr_ts_recent(ib32(install_bytes, 46)),
+        .m_valid(o_valid), .m_sid(o_sid), .m_tag(o_tag),
+        .m_rcv_nxt(o_rcv_nxt), .m_rcv_wnd(o_rcv_wnd), .m_snd_una(o_snd_una),
+        .m_snd_wnd(o_snd_wnd),
+        .m_deliver(o_deliver), .m_deliver_offset(o_deliver_offset),
+        .m_deliver_len(o_deliver_len), .m_ack_now(o_ack_now), .m_ack_due(o_ack_due),
+        .m_challenge_ack(o_challenge), .m_rst_event(o_rst), .m_syn_event(o_syn),
+        .m_fin_event(o_fin), .m_paws_drop(o_paws), .m_out_of_window(o_oow),
+        .m_acked(o_acked), .m_dup_ack(o_dup), .m_window_updated(o_wnd_upd)
+    );
+    // ACK generation, payload delivery and SND.UNA's effect on the TX buffer are tcp_tx's.
+    wire logic unused_decision = ^{o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked,
+                                   o_deliver_offset, o_deliver_len, o_ack_now, o_ack_due,
+                                   o_wnd_upd};
+
+    // One outcome per segment, the first that applies (ftoe_pkg SEG_*).
+    logic [3:0] outcome;
+    always_comb begin
+        if (o_paws)                      outcome = ftoe_pkg::SEG_PAWS;
+        else if (o_oow)                  outcome = ftoe_pkg::SEG_OUT_OF_WINDOW;
+        else if (o_rst)                  outcome = ftoe_pkg::SEG_RST;
+        else if (o_syn)                  outcome = ftoe_pkg::SEG_SYN;
+        else if (o_challenge)            outcome = ftoe_pkg::SEG_CHALLENGE;
+        else if (o_fin)                  outcome = ftoe_pkg::SEG_FIN;
+        else if (o_deliver)              outcome = ftoe_pkg::SEG_DATA;
+        else if (!o_tag[0])              outcome = ftoe_pkg::SEG_NO_ACK;
+        else if (o_tag[1])               outcome = ftoe_pkg::SEG_OUT_OF_ORDER;
+        else if (o_dup)                  outcome = ftoe_pkg::SEG_DUP_ACK;
+        else                             outcome = ftoe_pkg::SEG_ACK;
+    end
+
+    // Session events for the host: a small queue; overflow is counted.
+    localparam int VQ = 16;
+    logic [SID_W+1:0] sev_q [VQ];                   // {sid, 0 FIN / 1 RST / 2 SYN}
+    logic [4:0] sev_wr_q, sev_rd_q;
+    wire logic sev_full = (sev_wr_q - sev_rd_q) == 5'(VQ);
+    wire logic sev_push = o_valid && (o_fin || o_rst || o_syn);
+    logic [SID_W+1:0] sev_head;
+    always_comb sev_head = sev_q[sev_rd_q[3:0]];
+    wire logic sev_valid = sev_wr_q != sev_rd_q;
+    logic sev_ready;
+    always_ff @(posedge clk) begin
+        if (sev_push && !sev_full)
+            sev_q[sev_wr_q[3:0]] <= {o_sid, o_rst ? 2'd1 : o_syn ? 2'd2 : 2'd0};
+    end
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            sev_wr_q <= '0;
+            sev_rd_q <= '0;
+        end else begin
+            if (sev_push && !sev_full) sev_wr_q <= sev_wr_q + 5'd1;
+            if (sev_valid && sev_ready) sev_rd_q <= sev_rd_q + 5'd1;
+        end
+    end
+    wire logic [7:0] sev_kind = sev_head[1:0] == 2'd1 ? ftoe_pkg::HL_EVT_PEER_RST :
+                                sev_head[1:0] == 2'd2 ? ftoe_pkg::HL_EVT_PEER_SYN
+                                                      : ftoe_pkg::HL_EVT_PEER_FIN;
 
     // ---- Link-error events: a small queue of hl_rx's records --------------------------------
     localparam int EQ = 8;
@@ -219,16 +347,25 @@ module ftoe_engine #(
     stat_counters #(.N(ftoe_pkg::HL_CNT_LINK), .W(64)) u_link_counters (
         .clk, .rst, .s_inc_valid(err_valid), .s_inc_idx(err_code[2:0]),
         .rd_idx(cnt_idx[2:0]), .rd_value(link_count), .ready(link_cnt_ready));
-    wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, err_code[15:3]};
+    logic [63:0] seg_count;
+    logic        seg_cnt_ready;
+    wire logic [5:0] seg_rd = cnt_idx - 6'd42;
+    stat_counters #(.N(ftoe_pkg::HL_CNT_SEG), .W(64)) u_seg_counters (
+        .clk, .rst, .s_inc_valid(o_valid), .s_inc_idx(outcome),
+        .rd_idx(seg_rd[3:0]), .rd_value(seg_count), .ready(seg_cnt_ready));
+    wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, seg_cnt_ready, err_code[15:3],
+                              seg_rd[5:4]};
 
-    logic [63:0] err_lost_q, unsupported_q;
+    logic [63:0] err_lost_q, unsupported_q, sev_lost_q;
     logic [5:0]  cnt_sel_q;
     always_ff @(posedge clk) begin
         cnt_sel_q <= cnt_idx;
         if (rst) begin
             err_lost_q    <= '0;
             unsupported_q <= '0;
+            sev_lost_q    <= '0;
         end else begin
+            if (sev_push && sev_full) sev_lost_q <= sev_lost_q + 64'd1;
             if (unsupported) unsupported_q <= unsupported_q + 64'd1;
             if (err_valid && err_full) err_lost_q <= err_lost_q + 64'd1;
         end
@@ -237,22 +374,26 @@ module ftoe_engine #(
         if (cnt_sel_q < 6'd32) cnt_value = rx_count;
         else if (cnt_sel_q < 6'd40) cnt_value = link_count;
         else if (cnt_sel_q == 6'd40) cnt_value = err_lost_q;
-        else cnt_value = unsupported_q;
+        else if (cnt_sel_q == 6'd41) cnt_value = unsupported_q;
+        else if (cnt_sel_q < 6'd58) cnt_value = seg_count;
+        else cnt_value = sev_lost_q;
     end
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
-    localparam logic [1:0] SRC_NONE = 2'd0, SRC_ERR = 2'd1, SRC_CMD = 2'd2, SRC_SLOW = 2'd3;
-    logic [1:0]  pay_src_q;                         // whose payload is streaming
+    localparam logic [2:0] SRC_NONE = 3'd0, SRC_ERR = 3'd1, SRC_CMD = 3'd2, SRC_SESS = 3'd3,
+                           SRC_SLOW = 3'd4;
+    logic [2:0]  pay_src_q;                         // whose payload is streaming
     logic        evt_valid, evt_ready, pay_valid_o, pay_ready_o, pay_last_o;
     logic [7:0]  evt_kind, pay_data_o;
     logic [15:0] evt_len, evt_arg;
     logic [31:0] evt_session;
-    logic [1:0]  pick;
+    logic [2:0]  pick;
     always_comb begin
         pick = SRC_NONE;
         if (pay_src_q == SRC_NONE) begin
             if (err_ready_evt) pick = SRC_ERR;
             else if (ce_evt_valid) pick = SRC_CMD;
+            else if (sev_valid) pick = SRC_SESS;
             else if (sp_evt_valid) pick = SRC_SLOW;
         end
         evt_valid = pick != SRC_NONE;
@@ -264,6 +405,10 @@ module ftoe_engine #(
             SRC_CMD: begin
                 evt_kind = ce_evt_kind; evt_len = ce_evt_len;
                 evt_session = ce_evt_session; evt_arg = ce_evt_arg;
+            end
+            SRC_SESS: begin
+                evt_kind = sev_kind; evt_len = 16'd0;
+                evt_session = 32'(sev_head[SID_W+1:2]); evt_arg = 16'd0;
             end
             default: begin
                 evt_kind = ftoe_pkg::HL_EVT_SLOW_PATH; evt_len = sp_evt_len;
@@ -290,6 +435,7 @@ module ftoe_engine #(
     wire logic evt_hs = evt_valid && evt_ready;
     assign ce_evt_ready = evt_ready && pick == SRC_CMD;
     assign sp_evt_ready = evt_ready && pick == SRC_SLOW;
+    assign sev_ready    = evt_ready && pick == SRC_SESS;
     assign ce_pay_ready = pay_ready_o && pay_src_q == SRC_CMD;
     assign sp_pay_ready = pay_ready_o && pay_src_q == SRC_SLOW;
     wire logic pay_hs = pay_valid_o && pay_ready_o;

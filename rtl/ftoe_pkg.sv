@@ -57,17 +57,42 @@ package ftoe_pkg;
 
     // Payloads (all multi-byte values as on the network: big-endian, unless noted).
     //  SET_CONFIG: our MAC (6 bytes), our IPv4 address (4); further bytes ignored.
-    //  INSTALL/REMOVE: {remote IPv4, local IPv4, remote port, local port} (12 bytes), the
-    //    session id in the header; answered by INSTALLED/REMOVED with arg = HL_RES_*.
+    //  INSTALL: {remote IPv4, local IPv4, remote port, local port} (12 bytes), then the
+    //    session's receive state (HL_INSTALL_BYTES in all): RCV.NXT, RCV.WND, SND.UNA,
+    //    SND.NXT, SND.WND, max SND.WND, SND.WL1, SND.WL2 (4 bytes each), the peer's
+    //    window shift (1), flags (1: bit 0 timestamps on), TS.Recent (4). REMOVE: the 12
+    //    key bytes. The session id is the header's; answered by INSTALLED/REMOVED with
+    //    arg = HL_RES_*. The host owns session ids: it installs only free ones.
     //  PING: any payload, echoed by PONG (session and arg echoed too).
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
+    //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session.
     //  COUNTERS (little-endian): HL_CNT_RX 64-bit counters by RX_* reason, HL_CNT_LINK
     //    64-bit counters by HL_LINKERR_* code, link-error events lost, commands not
-    //    supported yet, then 32-bit connection-table occupancy, insert failures,
-    //    stashed entries and cuckoo moves.
+    //    supported yet, HL_CNT_SEG 64-bit counters by SEG_* outcome, session events
+    //    lost, then 32-bit connection-table occupancy, insert failures, stashed entries
+    //    and cuckoo moves.
+    localparam int          HL_KEY_BYTES      = 12;
+    localparam int          HL_INSTALL_BYTES  = 50;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
-    localparam int          HL_COUNTERS_BYTES = 352;  // 8 * (HL_CNT_RX + HL_CNT_LINK + 2) + 16
+    localparam int          HL_CNT_SEG        = 16;
+    localparam int          HL_CNT_WORDS      = 59;   // 64-bit words: 32 + 8 + 2 + 16 + 1
+    localparam int          HL_COUNTERS_BYTES = 488;  // 8 * HL_CNT_WORDS + 16
+
+    // Segment outcomes: one per segment of an installed session, the index of its
+    // counter. The first that applies names it, in this order.
+    localparam logic [3:0]  SEG_PAWS          = 4'd4;   // old timestamp (RFC 7323)
+    localparam logic [3:0]  SEG_OUT_OF_WINDOW = 4'd3;   // unacceptable: ACKed, dropped
+    localparam logic [3:0]  SEG_RST           = 4'd6;   // valid RST: PEER_RST
+    localparam logic [3:0]  SEG_SYN           = 4'd7;   // SYN: challenge ACK and PEER_SYN
+    localparam logic [3:0]  SEG_CHALLENGE     = 4'd5;   // RST off RCV.NXT, ACK out of range
+    localparam logic [3:0]  SEG_FIN           = 4'd8;   // in-order FIN: PEER_FIN
+    localparam logic [3:0]  SEG_DATA          = 4'd0;   // in-order payload accepted
+    localparam logic [3:0]  SEG_OUT_OF_ORDER  = 4'd2;   // payload beyond RCV.NXT: dropped
+    localparam logic [3:0]  SEG_DUP_ACK       = 4'd9;   // duplicate ACK (RFC 5681)
+    localparam logic [3:0]  SEG_NO_ACK        = 4'd10;  // no ACK flag: dropped
+    localparam logic [3:0]  SEG_ACK           = 4'd1;   // anything else: ACK/window only
+
     localparam logic [15:0] HL_RES_INSERTED   = 16'd0;
     localparam logic [15:0] HL_RES_STASHED    = 16'd1;   // installed, in the stash
     localparam logic [15:0] HL_RES_EXISTS     = 16'd2;
@@ -75,10 +100,10 @@ package ftoe_pkg;
     localparam logic [15:0] HL_RES_REMOVED    = 16'd4;
     localparam logic [15:0] HL_RES_MISSING    = 16'd5;
     localparam logic [15:0] HL_RES_BAD_SID    = 16'd254; // session id >= SESSIONS
-    localparam logic [15:0] HL_RES_SHORT      = 16'd255; // payload shorter than the key
+    localparam logic [15:0] HL_RES_SHORT      = 16'd255; // payload shorter than required
 
     // HL_EVT_LINK_ERROR reasons (arg), payload {seq, expected seq, bytes skipped} as
-    // three 32-bit words. The offending command is not executed, except after a
+    // three little-endian 32-bit words. The offending command is not executed, except after a
     // sequence gap or a resync, where the message itself is intact and runs.
     localparam logic [15:0] HL_LINKERR_HDR_CRC   = 16'd1;
     localparam logic [15:0] HL_LINKERR_PAY_CRC   = 16'd2;

@@ -2,7 +2,8 @@
 // produces their answers as events (payload formats: ftoe_pkg, "Payloads").
 //   PING          -> PONG echoing session, arg and payload (streamed through)
 //   SET_CONFIG    -> our MAC and IPv4 address (no answer)
-//   INSTALL       -> connection-table insert -> INSTALLED, arg = HL_RES_*
+//   INSTALL       -> session state written (m_tcb), then connection-table insert ->
+//                    INSTALLED, arg = HL_RES_*
 //   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
 //   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
@@ -43,6 +44,10 @@ module cmd_exec #(
     output wire logic        m_ct_remove,
     output wire logic [95:0] m_ct_key,
     output wire logic [$clog2(SESSIONS)-1:0] m_ct_sid,
+    // session state of an INSTALL: its payload bytes, byte i in bits 8i+7:8i
+    output wire logic        m_tcb_valid,
+    input  wire logic        m_tcb_ready,
+    output wire logic [8*ftoe_pkg::HL_INSTALL_BYTES-1:0] m_install_bytes,
     input  wire logic        s_ct_res_valid,
     input  wire logic [2:0]  s_ct_res_code,
     input  wire logic [31:0] ct_occupancy,
@@ -71,22 +76,23 @@ module cmd_exec #(
     output wire logic        m_pay_tlast
 );
     localparam int SID_W = $clog2(SESSIONS);
-    localparam int N64 = ftoe_pkg::HL_CNT_RX + ftoe_pkg::HL_CNT_LINK + 2;  // 64-bit words
+    localparam int N64 = ftoe_pkg::HL_CNT_WORDS;                         // 64-bit words
     localparam int NWORDS = N64 + 4;                                     // + four 32-bit
+    localparam int IB = ftoe_pkg::HL_INSTALL_BYTES;
     if (8 * N64 + 16 != ftoe_pkg::HL_COUNTERS_BYTES) begin : g_bad_layout
         `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: COUNTERS layout disagrees with HL_COUNTERS_BYTES");
     end
 
     localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
                            ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
-                           CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10;
+                           CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10, TCB = 4'd11;
     logic [3:0]   state_q;
     logic [7:0]   kind_q;
     logic [15:0]  len_q;
     logic [31:0]  session_q;
     logic [15:0]  arg_q;
-    logic [95:0]  gather_q;      // the first 12 payload bytes, byte 0 in bits 95:88
-    logic [4:0]   got_q;         // payload bytes gathered, saturating at 16
+    logic [8*IB-1:0] gather_q;   // the first IB payload bytes, byte i in bits 8i+7:8i
+    logic [5:0]   got_q;         // payload bytes gathered, saturating at 63
     logic [5:0]   word_q;        // COUNTERS: word being sent
     logic [2:0]   byte_q;
     logic [63:0]  value_q;
@@ -110,15 +116,24 @@ module cmd_exec #(
     assign m_raw_tvalid = state_q == RAW && s_pay_tvalid;
     assign m_raw_tlast  = s_pay_tlast;
 
-    // Connection table
+    // Connection table and session state
+    function automatic logic [7:0] gb(input logic [8*IB-1:0] g, input int i);
+        gb = g[8*i +: 8];
+    endfunction
+    wire logic is_install_q = kind_q == ftoe_pkg::HL_CMD_INSTALL;
     wire logic sid_ok = session_q < 32'(SESSIONS);
+    wire logic long_enough = got_q >= (is_install_q ? 6'(IB) : 6'(ftoe_pkg::HL_KEY_BYTES));
     // Only a well-formed INSTALL/REMOVE reaches the table (TABLE also finishes SET_CONFIG
     // and answers short or out-of-range commands).
-    wire logic ct_ok  = kind_q != ftoe_pkg::HL_CMD_SET_CONFIG && got_q >= 5'd12 && sid_ok;
+    wire logic ct_ok  = kind_q != ftoe_pkg::HL_CMD_SET_CONFIG && long_enough && sid_ok;
     assign m_ct_valid  = state_q == TABLE && ct_ok;
     assign m_ct_remove = kind_q == ftoe_pkg::HL_CMD_REMOVE;
-    assign m_ct_key    = gather_q;
+    assign m_ct_key    = {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2), gb(gather_q, 3),
+                          gb(gather_q, 4), gb(gather_q, 5), gb(gather_q, 6), gb(gather_q, 7),
+                          gb(gather_q, 8), gb(gather_q, 9), gb(gather_q, 10), gb(gather_q, 11)};
     assign m_ct_sid    = session_q[SID_W-1:0];
+    assign m_tcb_valid = state_q == TCB;
+    assign m_install_bytes = gather_q;
 
     // Events: the header in ANSWER, then the payload (ECHO or CNT_*).
     assign m_evt_valid = state_q == ANSWER;
@@ -165,19 +180,23 @@ module cmd_exec #(
                     end
                 end
                 GATHER: if (pay_hs) begin
-                    if (got_q < 5'd12) gather_q <= {gather_q[87:0], s_pay_tdata};
-                    if (got_q != 5'd16) got_q <= got_q + 5'd1;
-                    if (s_pay_tlast) state_q <= TABLE;  // (SET_CONFIG leaves TABLE at once)
+                    if (got_q < 6'(IB)) gather_q[8*got_q +: 8] <= s_pay_tdata;
+                    if (got_q != 6'd63) got_q <= got_q + 6'd1;
+                    // an INSTALL's session state goes first, then its key to the table
+                    if (s_pay_tlast) state_q <= is_install_q && got_q + 6'd1 >= 6'(IB) &&
+                                                sid_ok ? TCB : TABLE;
                 end
+                TCB: if (m_tcb_ready) state_q <= TABLE;
                 TABLE: begin
                     if (kind_q == ftoe_pkg::HL_CMD_SET_CONFIG) begin
-                        // 10 bytes gathered so far sit in gather_q[79:0]; 11 or 12 shift them.
-                        if (got_q >= 5'd10) begin
-                            {cfg_mac, cfg_ip} <= got_q == 5'd10 ? gather_q[79:0]
-                                               : got_q == 5'd11 ? gather_q[87:8] : gather_q[95:16];
+                        if (got_q >= 6'd10) begin
+                            cfg_mac <= {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2),
+                                        gb(gather_q, 3), gb(gather_q, 4), gb(gather_q, 5)};
+                            cfg_ip  <= {gb(gather_q, 6), gb(gather_q, 7), gb(gather_q, 8),
+                                        gb(gather_q, 9)};
                         end
                         state_q <= IDLE;
-                    end else if (got_q < 5'd12) begin
+                    end else if (!long_enough) begin
                         m_evt_arg <= ftoe_pkg::HL_RES_SHORT;
                         state_q <= ANSWER;
                     end else if (!sid_ok) begin

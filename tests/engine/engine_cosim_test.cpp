@@ -17,6 +17,7 @@
 #include "engine_sim.hpp"
 #include "eth_rx_parse.hpp"
 #include "frame_mix.hpp"
+#include "tcp_rx.hpp"
 
 namespace ftoe::sim {
 namespace {
@@ -75,8 +76,11 @@ driver::EngineCounters read_counters(Engine& e) {
     return c.value_or(driver::EngineCounters{});
 }
 
-TableResult table_command(Engine& e, Kind kind, uint32_t sid, const driver::FourTuple& t) {
-    e.send_command(kind, sid, 0, driver::table_key_payload(t));
+TableResult table_command(Engine& e, Kind kind, uint32_t sid, const driver::FourTuple& t,
+                          const driver::SessionState& state = {}) {
+    e.send_command(kind, sid, 0,
+                   kind == Kind::kInstall ? driver::install_payload(t, state)
+                                          : driver::table_key_payload(t));
     const Message m = next_message(e);
     EXPECT_EQ(m.kind, kind == Kind::kInstall ? Kind::kInstalled : Kind::kRemoved);
     EXPECT_EQ(m.session, sid);
@@ -166,6 +170,8 @@ TEST(EngineCosim, InstalledSessionIsFastPathUntilRemoved) {
     EXPECT_EQ(table_command(e, Kind::kInstall, 4096, t), TableResult::kBadSession);
     e.send_command(Kind::kInstall, 7, 0, Bytes{1, 2, 3});
     EXPECT_EQ(TableResult(next_message(e).arg), TableResult::kShortPayload);
+    e.send_command(Kind::kInstall, 7, 0, driver::table_key_payload(t));  // key, no state
+    EXPECT_EQ(TableResult(next_message(e).arg), TableResult::kShortPayload);
 
     for (uint32_t i = 0; i < 10; i++) e.send_frame(tcp_frame(t, 1000 * i, 1000));
     e.run_until([&] { return e.inputs_drained(); }, 100000);
@@ -208,7 +214,7 @@ TEST(EngineCosim, DamagedCommandIsReportedNeverExecuted) {
     Engine e;
     configure(e);
     const driver::FourTuple t{0xc0a80002, kOurIp, 40001, 22};
-    Bytes damaged = e.framer().frame(Kind::kInstall, 9, 0, driver::table_key_payload(t));
+    Bytes damaged = e.framer().frame(Kind::kInstall, 9, 0, driver::install_payload(t, {}));
     damaged[16 + 3] ^= 0x01;  // a payload byte: the payload CRC fails
     e.send_host_bytes(damaged);
     Message m = next_message(e);
@@ -217,7 +223,7 @@ TEST(EngineCosim, DamagedCommandIsReportedNeverExecuted) {
     ASSERT_EQ(m.payload.size(), 12u);
     // The next good command carries the next sequence number: a gap is reported, and
     // that intact command runs.
-    e.send_command(Kind::kInstall, 10, 0, driver::table_key_payload(t));
+    e.send_command(Kind::kInstall, 10, 0, driver::install_payload(t, {}));
     m = next_message(e);
     EXPECT_EQ(m.kind, Kind::kLinkError);
     EXPECT_EQ(m.arg, uint16_t(driver::LinkError::kSeqGap));
@@ -352,6 +358,197 @@ TEST(EngineCosim, BackToBackMinimumSegmentsOverInstalledSessionsAtOneBeatPerCycl
     EXPECT_EQ(c.rx_at(RxReason::kTcp), uint64_t(frames));
     EXPECT_EQ(c.rx_total(), uint64_t(frames));
     EXPECT_TRUE(e.events.empty());
+}
+
+// ---- Installed sessions: the RFC 9293 decision inside the engine ------------------------
+
+using driver::SegOutcome;
+
+// The outcome the engine counts for a decision (ftoe_pkg SEG_*, first that applies).
+SegOutcome outcome_of(const kernel::TcpRxDecision& d, const kernel::TcpRxSegment& g) {
+    if (d.paws_drop) return SegOutcome::kPaws;
+    if (d.out_of_window) return SegOutcome::kOutOfWindow;
+    if (d.rst_event) return SegOutcome::kRst;
+    if (d.syn_event) return SegOutcome::kSyn;
+    if (d.challenge_ack) return SegOutcome::kChallenge;
+    if (d.fin_event) return SegOutcome::kFin;
+    if (d.deliver) return SegOutcome::kData;
+    if (!(g.flags & kernel::tcp_flag::kAck)) return SegOutcome::kNoAck;
+    if (g.payload_len > 0) return SegOutcome::kOutOfOrder;
+    if (d.dup_ack) return SegOutcome::kDupAck;
+    return SegOutcome::kAck;
+}
+
+kernel::TcpRxState as_rx_state(const driver::SessionState& s) {
+    kernel::TcpRxState r;
+    r.rcv_nxt = s.rcv_nxt;
+    r.rcv_wnd = s.rcv_wnd;
+    r.snd_una = s.snd_una;
+    r.snd_nxt = s.snd_nxt;
+    r.snd_wnd = s.snd_wnd;
+    r.max_snd_wnd = s.max_snd_wnd;
+    r.snd_wl1 = s.snd_wl1;
+    r.snd_wl2 = s.snd_wl2;
+    r.snd_wscale = s.snd_wscale;
+    r.ts_enabled = s.timestamps;
+    r.ts_recent = s.ts_recent;
+    return r;
+}
+
+// The frame of segment `g` on tuple `t`, timestamps in NOP NOP TS form when g.has_ts.
+Bytes segment_frame(const driver::FourTuple& t, const kernel::TcpRxSegment& g) {
+    TcpFrameSpec s;
+    s.src_ip = t.remote_ip;
+    s.dst_ip = t.local_ip;
+    s.src_port = t.remote_port;
+    s.dst_port = t.local_port;
+    s.seq = g.seq;
+    s.ack = g.ack;
+    s.flags = g.flags;
+    s.window = g.window;
+    if (g.has_ts)
+        s.tcp_options = {1, 1, 8, 10, uint8_t(g.tsval >> 24), uint8_t(g.tsval >> 16),
+                         uint8_t(g.tsval >> 8), uint8_t(g.tsval), 0, 0, 0, 0};
+    s.payload.assign(g.payload_len, 0x42);
+    return build_tcp_frame(s);
+}
+
+struct SessionUnderTest {
+    uint32_t sid;
+    driver::FourTuple tuple;
+    kernel::TcpRxState model;
+};
+
+// Plays segments into installed sessions and holds the engine's outcome counters and
+// PEER_* events to tcp_rx_accept() applied to each session in order.
+void play_segments(Engine& e, std::vector<SessionUnderTest>& sessions,
+                   const std::vector<std::pair<std::size_t, kernel::TcpRxSegment>>& script) {
+    std::map<SegOutcome, uint64_t> want;
+    std::vector<std::pair<Kind, uint32_t>> want_events;
+    for (const auto& [which, g] : script) {
+        auto& s = sessions[which];
+        const auto d = kernel::tcp_rx_accept(s.model, g);
+        want[outcome_of(d, g)]++;
+        if (d.fin_event) want_events.push_back({Kind::kPeerFin, s.sid});
+        if (d.rst_event) want_events.push_back({Kind::kPeerRst, s.sid});
+        if (d.syn_event) want_events.push_back({Kind::kPeerSyn, s.sid});
+        s.model = d.next;
+        e.send_frame(segment_frame(s.tuple, g));
+    }
+    for (std::size_t i = 0; i < want_events.size(); i++) {
+        const Message m = next_message(e);
+        EXPECT_EQ(m.kind, want_events[i].first) << "event " << i;
+        EXPECT_EQ(m.session, want_events[i].second) << "event " << i;
+        EXPECT_TRUE(m.payload.empty());
+    }
+    e.run_until([&] { return e.inputs_drained(); }, 10000000);
+    e.run(100);
+    EXPECT_TRUE(e.events.empty()) << "no events beyond the expected ones";
+    const auto c = read_counters(e);
+    EXPECT_EQ(c.rx_at(RxReason::kTcp), script.size());
+    std::printf("%zu segments:", script.size());
+    for (SegOutcome o : driver::kAllSegOutcomes) {
+        EXPECT_EQ(c.seg_at(o), want.count(o) ? want.at(o) : 0u) << driver::seg_outcome_name(o);
+        std::printf(" %s %llu", driver::seg_outcome_name(o), (unsigned long long)c.seg_at(o));
+    }
+    std::printf("; %zu PEER_* events\n", want_events.size());
+    EXPECT_EQ(c.session_events_lost, 0u);
+}
+
+TEST(EngineCosim, InstalledSessionSegmentsFollowRfc9293) {
+    Engine e(options(10, 80, 100, 31));
+    configure(e);
+    driver::SessionState st;
+    st.rcv_nxt = 0xFFFFF000;  // the script crosses the 2^32 wrap
+    st.rcv_wnd = 65535;
+    st.snd_una = 5000;
+    st.snd_nxt = 6000;
+    st.snd_wnd = 65535;
+    st.max_snd_wnd = 65535;
+    st.snd_wl1 = st.rcv_nxt - 1;
+    st.snd_wl2 = st.snd_una;
+    st.timestamps = true;
+    st.ts_recent = 100;
+    std::vector<SessionUnderTest> sessions{{17, {0xc0a80a01, kOurIp, 33000, 80}, as_rx_state(st)}};
+    ASSERT_EQ(table_command(e, Kind::kInstall, 17, sessions[0].tuple, st), TableResult::kInserted);
+
+    using namespace kernel::tcp_flag;
+    const auto seg = [](uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len, uint32_t tsval) {
+        kernel::TcpRxSegment g;
+        g.seq = seq;
+        g.ack = ack;
+        g.flags = flags;
+        g.window = 65535;
+        g.payload_len = len;
+        g.has_ts = true;
+        g.tsval = tsval;
+        return g;
+    };
+    const uint32_t r = st.rcv_nxt;
+    const std::vector<std::pair<std::size_t, kernel::TcpRxSegment>> script = {
+        {0, seg(r, 5000, kAck | kPsh, 1460, 101)},            // in order (crosses 2^32 later)
+        {0, seg(r, 5000, kAck, 1460, 101)},                   // duplicate: out of window
+        {0, seg(r + 1460 + 2920, 5000, kAck, 1000, 102)},     // beyond RCV.NXT: out of order
+        {0, seg(r + 1460, 5000, kAck, 100, 50)},              // old timestamp: PAWS
+        {0, seg(r + 1460, 5500, kAck, 2920, 103)},            // in order, ACKs 500 bytes
+        {0, seg(r + 4380, 5500, kAck, 0, 103)},               // duplicate ACK (data in flight)
+        {0, seg(r + 4380, 5600, kAck, 0, 104)},               // plain ACK
+        {0, seg(r + 4390, 5600, kRst, 0, 104)},               // RST not at RCV.NXT: challenge
+        {0, seg(r + 4380, 5600, kSyn | kAck, 0, 104)},        // SYN: challenge + PEER_SYN
+        {0, seg(r + 4380, 9000, kAck, 0, 104)},               // ACK for unsent data: challenge
+        {0, seg(r + 4380, 5600, kPsh, 10, 104)},              // no ACK flag: dropped
+        {0, seg(r + 4380, 6000, kAck | kFin, 200, 105)},      // data + FIN: PEER_FIN
+        {0, seg(r + 4581, 6000, kRst, 0, 106)},               // RST at RCV.NXT: PEER_RST
+    };
+    play_segments(e, sessions, script);
+    EXPECT_EQ(sessions[0].model.rcv_nxt, r + 4581) << "the script's own arithmetic";
+}
+
+TEST(EngineCosim, RandomSegmentsOverInstalledSessionsMatchReference) {
+    Engine e(options(30, 70, 100, 77));
+    configure(e);
+    std::mt19937_64 rng(2022);
+    std::vector<SessionUnderTest> sessions;
+    for (uint32_t i = 0; i < 5; i++) {
+        driver::SessionState st;
+        st.rcv_nxt = uint32_t(rng());
+        st.rcv_wnd = 200000;
+        st.snd_una = uint32_t(rng());
+        st.snd_nxt = st.snd_una + 2000000;
+        st.snd_wscale = uint8_t(rng() % 8);
+        st.snd_wnd = 65535u << st.snd_wscale;
+        st.max_snd_wnd = st.snd_wnd;
+        st.snd_wl1 = st.rcv_nxt - 1;
+        st.snd_wl2 = st.snd_una;
+        st.timestamps = i % 2 == 0;
+        st.ts_recent = uint32_t(rng());
+        const driver::FourTuple t{0x0b000000 + i, kOurIp, uint16_t(20000 + i), 8080};
+        ASSERT_EQ(table_command(e, Kind::kInstall, 300 + i, t, st), TableResult::kInserted);
+        sessions.push_back({300 + i, t, as_rx_state(st)});
+    }
+    // Plan segments against a shadow of the models so they stay plausible.
+    std::vector<kernel::TcpRxState> shadow;
+    for (const auto& s : sessions) shadow.push_back(s.model);
+    std::vector<std::pair<std::size_t, kernel::TcpRxSegment>> script;
+    for (int i = 0; i < 1500; i++) {
+        const std::size_t k = rng() % sessions.size();
+        const auto& m = shadow[k];
+        kernel::TcpRxSegment g;
+        g.payload_len = rng() % 3 ? uint32_t(rng() % 1400) : 0;
+        g.seq = rng() % 4 ? m.rcv_nxt : m.rcv_nxt + uint32_t(int32_t(rng() % 4000) - 2000);
+        g.ack = rng() % 3 ? m.snd_una + uint32_t(rng() % 3000) : m.snd_una;
+        g.flags = uint8_t(kernel::tcp_flag::kAck | (rng() % 50 == 0 ? kernel::tcp_flag::kFin : 0) |
+                          (rng() % 80 == 0 ? kernel::tcp_flag::kSyn : 0) |
+                          (rng() % 80 == 0 ? kernel::tcp_flag::kRst : 0));
+        g.window = rng() % 4 ? uint16_t(m.snd_wnd >> m.snd_wscale) : uint16_t(rng());
+        if (rng() % 40 == 0) g.flags = uint8_t(g.flags & ~kernel::tcp_flag::kAck);
+        g.has_ts = rng() % 5 != 0;
+        g.tsval = m.ts_recent + uint32_t(int32_t(rng() % 100) - 5);
+        script.push_back({k, g});
+        auto d = kernel::tcp_rx_accept(m, g);
+        shadow[k] = d.next;
+    }
+    play_segments(e, sessions, script);
 }
 
 TEST(EngineCosim, RandomTrafficEveryFrameCountedOnce) { random_traffic(3000, 85, 100, true); }

@@ -24,7 +24,7 @@ std::map<std::string, uint64_t> package_constants() {
     std::stringstream ss;
     ss << f.rdbuf();
     const std::string text = ss.str();
-    const std::regex re(R"(localparam\s+(?:logic\s*\[[^\]]*\]|int)\s+((?:HL|RX)_\w+)\s*=\s*(\d+'[hd])?([0-9A-Fa-f_]+)\s*;)");
+    const std::regex re(R"(localparam\s+(?:logic\s*\[[^\]]*\]|int)\s+((?:HL|RX|SEG)_\w+)\s*=\s*(\d+'[hd])?([0-9A-Fa-f_]+)\s*;)");
     std::map<std::string, uint64_t> out;
     for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
         std::string digits = (*it)[3];
@@ -72,6 +72,19 @@ TEST(WireConstants, LinkErrorCodesAgree) {
     for (const auto& [name, code] : codes) EXPECT_EQ(pkg.at(name), uint16_t(code)) << name;
 }
 
+TEST(WireConstants, SegmentOutcomesAgree) {
+    const auto pkg = package_constants();
+    std::size_t in_pkg = 0;
+    for (const auto& [name, value] : pkg) in_pkg += name.rfind("SEG_", 0) == 0;
+    for (SegOutcome o : kAllSegOutcomes) {
+        const std::string name = std::string("SEG_") + seg_outcome_name(o);
+        ASSERT_TRUE(pkg.count(name)) << name << " is missing from rtl/ftoe_pkg.sv";
+        EXPECT_EQ(pkg.at(name), uint8_t(o)) << name;
+        EXPECT_LT(uint8_t(o), kCountersSeg);
+    }
+    EXPECT_EQ(in_pkg, std::size(kAllSegOutcomes));
+}
+
 // Receive reasons: RX_<name> in the package for every RxReason, and no others.
 TEST(WireConstants, RxReasonCodesAgree) {
     const auto pkg = package_constants();
@@ -92,7 +105,12 @@ TEST(WireConstants, PayloadLayoutsAndResultCodesAgree) {
     const auto pkg = package_constants();
     EXPECT_EQ(pkg.at("HL_CNT_RX"), unsigned(kCountersRx));
     EXPECT_EQ(pkg.at("HL_CNT_LINK"), unsigned(kCountersLink));
+    EXPECT_EQ(pkg.at("HL_CNT_SEG"), unsigned(kCountersSeg));
+    EXPECT_EQ(pkg.at("HL_CNT_WORDS"), unsigned(kCounterWords));
     EXPECT_EQ(pkg.at("HL_COUNTERS_BYTES"), kCountersBytes);
+    EXPECT_EQ(pkg.at("HL_KEY_BYTES"), kKeyBytes);
+    EXPECT_EQ(pkg.at("HL_INSTALL_BYTES"), kInstallBytes);
+    EXPECT_EQ(install_payload({}, {}).size(), kInstallBytes);
     const std::pair<const char*, TableResult> codes[] = {
         {"HL_RES_INSERTED", TableResult::kInserted}, {"HL_RES_STASHED", TableResult::kStashed},
         {"HL_RES_EXISTS", TableResult::kExists},     {"HL_RES_FULL", TableResult::kFull},
