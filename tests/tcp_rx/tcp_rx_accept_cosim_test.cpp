@@ -15,6 +15,7 @@
 
 #include "Vtcp_rx_accept.h"
 #include "clocked_model.hpp"
+#include "decision_diff.hpp"
 #include "engine_top.hpp"
 
 namespace ftoe::kernel {
@@ -101,37 +102,18 @@ void drive(Vtcp_rx_accept& io, uint16_t tag, const TcpRxState& s, const TcpRxSeg
 }
 
 // Differences between the RTL's outputs and the reference decision, "" if none.
-std::string differences(const Vtcp_rx_accept& io, const TcpRxDecision& d) {
-    std::string out;
-    auto cmp = [&](const char* name, uint64_t got, uint64_t want) {
-        if (got != want)
-            out += std::string(" ") + name + " " + std::to_string(got) + "/" + std::to_string(want);
-    };
-    cmp("rcv_nxt", io.m_next_rcv_nxt, d.next.rcv_nxt);
-    cmp("rcv_wnd", io.m_next_rcv_wnd, d.next.rcv_wnd);
-    cmp("snd_una", io.m_next_snd_una, d.next.snd_una);
-    cmp("snd_wnd", io.m_next_snd_wnd, d.next.snd_wnd);
-    cmp("max_snd_wnd", io.m_next_max_snd_wnd, d.next.max_snd_wnd);
-    cmp("snd_wl1", io.m_next_snd_wl1, d.next.snd_wl1);
-    cmp("snd_wl2", io.m_next_snd_wl2, d.next.snd_wl2);
-    cmp("ts_recent", io.m_next_ts_recent, d.next.ts_recent);
-    cmp("deliver", io.m_deliver, d.deliver);
-    if (d.deliver) {
-        cmp("deliver_offset", io.m_deliver_offset, d.deliver_offset);
-        cmp("deliver_len", io.m_deliver_len, d.deliver_len);
-    }
-    cmp("ack_now", io.m_ack_now, d.ack_now);
-    cmp("ack_due", io.m_ack_due, d.ack_due);
-    cmp("challenge_ack", io.m_challenge_ack, d.challenge_ack);
-    cmp("rst_event", io.m_rst_event, d.rst_event);
-    cmp("syn_event", io.m_syn_event, d.syn_event);
-    cmp("fin_event", io.m_fin_event, d.fin_event);
-    cmp("paws_drop", io.m_paws_drop, d.paws_drop);
-    cmp("out_of_window", io.m_out_of_window, d.out_of_window);
-    cmp("acked", io.m_acked, d.acked);
-    cmp("dup_ack", io.m_dup_ack, d.dup_ack);
-    cmp("window_updated", io.m_window_updated, d.window_updated);
-    return out;
+std::string differences(const Vtcp_rx_accept& io, const TcpRxDecision& want) {
+    TcpRxDecision got;
+    got.next.rcv_nxt = io.m_next_rcv_nxt;
+    got.next.rcv_wnd = io.m_next_rcv_wnd;
+    got.next.snd_una = io.m_next_snd_una;
+    got.next.snd_wnd = io.m_next_snd_wnd;
+    got.next.max_snd_wnd = io.m_next_max_snd_wnd;
+    got.next.snd_wl1 = io.m_next_snd_wl1;
+    got.next.snd_wl2 = io.m_next_snd_wl2;
+    got.next.ts_recent = io.m_next_ts_recent;
+    read_decision_flags(io, got);
+    return decision_differences(got, want, true);
 }
 
 std::string describe(const TcpRxState& s, const TcpRxSegment& g) {

@@ -15,6 +15,7 @@
 
 #include "Vtcp_rx_session.h"
 #include "clocked_model.hpp"
+#include "decision_diff.hpp"
 #include "engine_top.hpp"
 
 namespace ftoe::kernel {
@@ -80,33 +81,15 @@ void drive_segment(Vtcp_rx_session& io, uint16_t sid, uint16_t tag, const TcpRxS
     io.s_tsval = g.tsval;
 }
 
-std::string differences(const Vtcp_rx_session& io, const TcpRxDecision& d) {
-    std::string out;
-    auto cmp = [&](const char* name, uint64_t got, uint64_t want) {
-        if (got != want)
-            out += std::string(" ") + name + " " + std::to_string(got) + "/" + std::to_string(want);
-    };
-    cmp("rcv_nxt", io.m_rcv_nxt, d.next.rcv_nxt);
-    cmp("rcv_wnd", io.m_rcv_wnd, d.next.rcv_wnd);
-    cmp("snd_una", io.m_snd_una, d.next.snd_una);
-    cmp("snd_wnd", io.m_snd_wnd, d.next.snd_wnd);
-    cmp("deliver", io.m_deliver, d.deliver);
-    if (d.deliver) {
-        cmp("deliver_offset", io.m_deliver_offset, d.deliver_offset);
-        cmp("deliver_len", io.m_deliver_len, d.deliver_len);
-    }
-    cmp("ack_now", io.m_ack_now, d.ack_now);
-    cmp("ack_due", io.m_ack_due, d.ack_due);
-    cmp("challenge_ack", io.m_challenge_ack, d.challenge_ack);
-    cmp("rst_event", io.m_rst_event, d.rst_event);
-    cmp("syn_event", io.m_syn_event, d.syn_event);
-    cmp("fin_event", io.m_fin_event, d.fin_event);
-    cmp("paws_drop", io.m_paws_drop, d.paws_drop);
-    cmp("out_of_window", io.m_out_of_window, d.out_of_window);
-    cmp("acked", io.m_acked, d.acked);
-    cmp("dup_ack", io.m_dup_ack, d.dup_ack);
-    cmp("window_updated", io.m_window_updated, d.window_updated);
-    return out;
+// The state fields the session exposes; the rest shows in later decisions.
+std::string differences(const Vtcp_rx_session& io, const TcpRxDecision& want) {
+    TcpRxDecision got;
+    got.next.rcv_nxt = io.m_rcv_nxt;
+    got.next.rcv_wnd = io.m_rcv_wnd;
+    got.next.snd_una = io.m_snd_una;
+    got.next.snd_wnd = io.m_snd_wnd;
+    read_decision_flags(io, got);
+    return decision_differences(got, want, false);
 }
 
 TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
