@@ -94,6 +94,11 @@ Json& Json::str(const std::string& key, const std::string& v) {
     fields_.emplace_back(key, quote(v));
     return *this;
 }
+Json& Json::null(const std::string& key) {
+    fields_.emplace_back(key, "null");
+    return *this;
+}
+
 Json& Json::obj(const std::string& key, const Json& v) {
     fields_.emplace_back(key, v.dump());
     return *this;

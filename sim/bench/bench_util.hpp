@@ -42,6 +42,7 @@ public:
     Json& num(const std::string& key, uint64_t v);
     Json& str(const std::string& key, const std::string& v);
     Json& obj(const std::string& key, const Json& v);
+    Json& null(const std::string& key);  // a figure not measured (say why elsewhere)
     std::string dump() const;
 
 private:

@@ -9,6 +9,7 @@
 
 namespace ftoe::bench {
 int run_checksum(const std::vector<std::string>& args);
+int run_engine(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -22,6 +23,8 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"checksum", "checksum unit under Verilator and Icarus: speed, throughput",
      ftoe::bench::run_checksum},
+    {"engine", "the engine top: receive throughput, latencies, table occupancy",
+     ftoe::bench::run_engine},
 };
 
 void usage(FILE* to) {
