@@ -29,6 +29,7 @@ template <typename Model, int DATA_W>
 class EngineSim {
 public:
     using Beat = kernel::AxisBeat<DATA_W>;
+    static constexpr int kDataW = DATA_W;
     using Event = std::variant<driver::Message, driver::DeframeError>;
 
     explicit EngineSim(EngineSimOptions o = {}) : opt_(o), rng_(o.seed) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <tuple>
 
+#include "Vftoe_engine_512.h"
 #include "Vftoe_engine_64.h"
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
@@ -27,6 +28,7 @@ using driver::Message;
 using driver::RxReason;
 using driver::TableResult;
 using Engine = EngineSim<Vftoe_engine_64, 64>;
+using Engine512 = EngineSim<Vftoe_engine_512, 512>;
 
 constexpr uint64_t kOurMac = 0x020000000002ull;  // TcpFrameSpec's default destination
 constexpr uint32_t kOurIp = 0x0a000002;
@@ -45,7 +47,8 @@ EngineSimOptions options(int rx_idle, int host_ready, int tx_ready, uint64_t see
 }
 
 // The next message from the host link; fails the test on a link error.
-Message next_message(Engine& e, uint64_t max_cycles = 200000) {
+template <class E>
+Message next_message(E& e, uint64_t max_cycles = 200000) {
     if (!e.run_until([&] { return !e.events.empty(); }, max_cycles)) {
         ADD_FAILURE() << "no event within " << max_cycles << " cycles";
         return {};
@@ -59,7 +62,8 @@ Message next_message(Engine& e, uint64_t max_cycles = 200000) {
     return std::get<Message>(ev);
 }
 
-void configure(Engine& e) {
+template <class E>
+void configure(E& e) {
     e.run(kCounterClearCycles);
     e.send_command(Kind::kSetConfig, driver::kNoSession, 0,
                    driver::set_config_payload(kOurMac, kOurIp));
@@ -67,7 +71,8 @@ void configure(Engine& e) {
     e.run(4);
 }
 
-driver::EngineCounters read_counters(Engine& e) {
+template <class E>
+driver::EngineCounters read_counters(E& e) {
     e.send_command(Kind::kReadCounters, driver::kNoSession, 0);
     const Message m = next_message(e);
     EXPECT_EQ(m.kind, Kind::kCounters);
@@ -76,7 +81,8 @@ driver::EngineCounters read_counters(Engine& e) {
     return c.value_or(driver::EngineCounters{});
 }
 
-TableResult table_command(Engine& e, Kind kind, uint32_t sid, const driver::FourTuple& t,
+template <class E>
+TableResult table_command(E& e, Kind kind, uint32_t sid, const driver::FourTuple& t,
                           const driver::SessionState& state = {}) {
     e.send_command(kind, sid, 0,
                    kind == Kind::kInstall ? driver::install_payload(t, state)
@@ -113,8 +119,9 @@ TEST(EngineCosim, PingIsEchoedWithSessionArgAndPayload) {
     }
 }
 
-TEST(EngineCosim, SlowPathFramesReachTheHostWithTheirReason) {
-    Engine e;
+template <class E>
+void slow_path_frames_reach_the_host() {
+    E e;
     configure(e);
     std::mt19937_64 rng(5);
     const driver::FourTuple nobody{0x0a000009, kOurIp, 1234, 80};
@@ -159,6 +166,13 @@ TEST(EngineCosim, SlowPathFramesReachTheHostWithTheirReason) {
     for (const auto& [frame, reason] : frames)
         EXPECT_EQ(c.rx_at(reason), 1u) << driver::rx_reason_name(reason);
     EXPECT_EQ(c.rx_total(), frames.size());
+}
+
+TEST(EngineCosim, SlowPathFramesReachTheHostWithTheirReason) {
+    slow_path_frames_reach_the_host<Engine>();
+}
+TEST(EngineCosim512, SlowPathFramesReachTheHostWithTheirReason) {
+    slow_path_frames_reach_the_host<Engine512>();
 }
 
 TEST(EngineCosim, InstalledSessionIsFastPathUntilRemoved) {
@@ -241,8 +255,9 @@ TEST(EngineCosim, DamagedCommandIsReportedNeverExecuted) {
 // instead be dropped for want of buffer (RX_DROP_NO_BUFFER); nothing else may differ
 // (installed sessions' segments never are), and the slow-path events are exactly the
 // expected ones minus those.
+template <class E>
 void random_traffic(int frames, int rx_idle, int host_ready, bool expect_no_drops) {
-    Engine e(options(rx_idle, host_ready, 100, uint64_t(frames + host_ready)));
+    E e(options(rx_idle, host_ready, 100, uint64_t(frames + host_ready)));
     configure(e);
     std::mt19937_64 rng(uint64_t(rx_idle * 1000 + host_ready));
     std::vector<driver::FourTuple> installed;
@@ -262,7 +277,7 @@ void random_traffic(int frames, int rx_idle, int host_ready, bool expect_no_drop
     std::map<RxReason, uint64_t> want;
     std::vector<std::pair<Bytes, RxReason>> want_events;
     for (int i = 0; i < frames; i++) {
-        MixFrame f = random_frame_mix(rng, kOurIp, 8);
+        MixFrame f = random_frame_mix(rng, kOurIp, E::kDataW / 8);
         if (rng() % 3 == 0) {  // a segment of an installed session
             const auto& t = installed[rng() % installed.size()];
             f = MixFrame{tcp_frame(t, uint32_t(rng()), rng() % 1400), -1};
@@ -421,7 +436,8 @@ struct SessionUnderTest {
 
 // Plays segments into installed sessions and holds the engine's outcome counters and
 // PEER_* events to tcp_rx_accept() applied to each session in order.
-void play_segments(Engine& e, std::vector<SessionUnderTest>& sessions,
+template <class E>
+void play_segments(E& e, std::vector<SessionUnderTest>& sessions,
                    const std::vector<std::pair<std::size_t, kernel::TcpRxSegment>>& script) {
     std::map<SegOutcome, uint64_t> want;
     std::vector<std::pair<Kind, uint32_t>> want_events;
@@ -455,8 +471,9 @@ void play_segments(Engine& e, std::vector<SessionUnderTest>& sessions,
     EXPECT_EQ(c.session_events_lost, 0u);
 }
 
-TEST(EngineCosim, InstalledSessionSegmentsFollowRfc9293) {
-    Engine e(options(10, 80, 100, 31));
+template <class E>
+void installed_session_segments_follow_rfc9293() {
+    E e(options(10, 80, 100, 31));
     configure(e);
     driver::SessionState st;
     st.rcv_nxt = 0xFFFFF000;  // the script crosses the 2^32 wrap
@@ -504,8 +521,16 @@ TEST(EngineCosim, InstalledSessionSegmentsFollowRfc9293) {
     EXPECT_EQ(sessions[0].model.rcv_nxt, r + 4581) << "the script's own arithmetic";
 }
 
-TEST(EngineCosim, RandomSegmentsOverInstalledSessionsMatchReference) {
-    Engine e(options(30, 70, 100, 77));
+TEST(EngineCosim, InstalledSessionSegmentsFollowRfc9293) {
+    installed_session_segments_follow_rfc9293<Engine>();
+}
+TEST(EngineCosim512, InstalledSessionSegmentsFollowRfc9293) {
+    installed_session_segments_follow_rfc9293<Engine512>();
+}
+
+template <class E>
+void random_segments_over_installed_sessions(int rx_idle) {
+    E e(options(rx_idle, 70, 100, 77));
     configure(e);
     std::mt19937_64 rng(2022);
     std::vector<SessionUnderTest> sessions;
@@ -551,8 +576,53 @@ TEST(EngineCosim, RandomSegmentsOverInstalledSessionsMatchReference) {
     play_segments(e, sessions, script);
 }
 
-TEST(EngineCosim, RandomTrafficEveryFrameCountedOnce) { random_traffic(3000, 85, 100, true); }
-TEST(EngineCosim, SlowHostLinkDropsAreCountedNotLost) { random_traffic(3000, 10, 20, false); }
+TEST(EngineCosim, RandomSegmentsOverInstalledSessionsMatchReference) {
+    random_segments_over_installed_sessions<Engine>(30);
+}
+// At 512 bits with no idle: segments of one session often come closer than 4 cycles,
+// so tcp_rx_session's same-session wait and the queue in front of it are exercised.
+TEST(EngineCosim512, RandomSegmentsOverInstalledSessionsMatchReference) {
+    random_segments_over_installed_sessions<Engine512>(0);
+}
+
+// 512 bits at 100G line rate: 60-byte segments arrive one beat each, about one every
+// 2.2 cycles at 322 MHz (random idle, 50%), over only 8 sessions, so a session often
+// gets its next segment before its previous write-back. The queue in front of
+// tcp_rx_session absorbs that: nothing is dropped, every segment decided.
+TEST(EngineCosim512, LineRateMinimumSegmentsOverFewSessionsAreAllDecided) {
+    Engine512 e(options(50, 100, 100, 5));
+    configure(e);
+    std::mt19937_64 rng(100);
+    std::vector<driver::FourTuple> sessions;
+    driver::SessionState st;
+    st.rcv_wnd = 1u << 30;
+    st.snd_nxt = 1;
+    for (uint32_t i = 0; i < 8; i++) {
+        const driver::FourTuple t{uint32_t(rng()), kOurIp, uint16_t(rng()), uint16_t(rng())};
+        ASSERT_EQ(table_command(e, Kind::kInstall, i, t, st), TableResult::kInserted);
+        sessions.push_back(t);
+    }
+    const int frames = 20000;
+    for (int i = 0; i < frames; i++)
+        e.send_frame(tcp_frame(sessions[rng() % sessions.size()], 0, 0));  // pure ACKs
+    e.run_until([&] { return e.inputs_drained(); }, 10000000);
+    e.run(100);
+    const auto c = read_counters(e);
+    EXPECT_EQ(c.rx_at(RxReason::kTcp), uint64_t(frames));
+    EXPECT_EQ(c.rx_at(RxReason::kDropNoBuffer), 0u);
+    uint64_t decided = 0;
+    for (uint64_t n : c.seg) decided += n;
+    EXPECT_EQ(decided, uint64_t(frames)) << "every segment through tcp_rx_session";
+}
+
+TEST(EngineCosim, RandomTrafficEveryFrameCountedOnce) { random_traffic<Engine>(3000, 85, 100, true); }
+TEST(EngineCosim, SlowHostLinkDropsAreCountedNotLost) { random_traffic<Engine>(3000, 10, 20, false); }
+TEST(EngineCosim512, RandomTrafficEveryFrameCountedOnce) {
+    random_traffic<Engine512>(3000, 98, 100, true);
+}
+TEST(EngineCosim512, SlowHostLinkDropsAreCountedNotLost) {
+    random_traffic<Engine512>(3000, 10, 20, false);
+}
 
 }  // namespace
 }  // namespace ftoe::sim
