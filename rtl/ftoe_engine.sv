@@ -18,9 +18,12 @@
 // hold (or a segment finding the 16-deep queue to tcp_rx_session full: only possible
 // when one session gets a segment more often than every 4 cycles, at 512 bits).
 //
-// Latency:    a frame's reason is decided and counted exactly DECISION_LATENCY = 9
-//             cycles after its tlast beat is accepted (parser 7 + table lookup 2); a
-//             slow-path frame's event header follows when the host link is free.
+// Latency:    a frame's reason is decided and counted 9 cycles after its tlast beat is
+//             accepted (parser 7 + table lookup 2, each asserted by its own cosim); on an
+//             idle link a slow-path frame's first event byte leaves 13 cycles after its
+//             tlast, its bytes back to back (asserted by tests/engine); a segment of an
+//             installed session is decided by tcp_rx_session 4 cycles after it leaves the
+//             16-deep queue in front of it (asserted by that block's cosim).
 // Throughput: MAC RX 1 beat/cycle, s_mac_rx_tready constant 1 (frames that do not fit
 //             are dropped and counted, never stalled); host link 1 byte/cycle each way.
 // Assumes:    after rst the counter banks clear themselves for 32 cycles; frames in

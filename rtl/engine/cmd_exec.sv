@@ -14,7 +14,7 @@
 //             answers follow as soon as the event path takes them (INSTALL/REMOVE add the
 //             table's own command time). Not a fast path: the host link is ~60 MB/s.
 // Throughput: payload bytes 1/cycle in (RAW_TX at the MAC's pace, PING at the event
-//             path's); COUNTERS payload 8 bytes per 10 cycles.
+//             path's); COUNTERS bytes with two idle cycles between counters (the read).
 // Assumes:    hl_rx delivers exactly s_cmd_len payload bytes, the last with tlast.
 `include "ftoe_defs.svh"
 `default_nettype none

@@ -12,8 +12,8 @@
 // Latency:    frame_ok is combinational in the tlast cycle. A kept frame's event header is
 //             offered 3 cycles after its decision when the reader is idle (queued, taken,
 //             loaded); its payload then streams at 1 byte/cycle (a word read ahead, no
-//             bubbles at word edges). A dropped frame's space is free 3 cycles after its
-//             decision. (tests/engine holds the sum: first event byte 13 cycles after tlast.)
+//             bubbles at word edges). tests/engine holds both: the first event byte 13
+//             cycles after tlast, every byte after it in the next cycle.
 // Throughput: 1 beat/cycle in, never stalled; frames back to back.
 // Assumes:    tkeep contiguous (a frame's length comes with its decision); decisions for
 //             frames that were not stored (frame_ok low) must not ask to keep them.

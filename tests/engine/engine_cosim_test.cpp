@@ -150,6 +150,9 @@ void slow_path_frames_reach_the_host() {
     ASSERT_FALSE(e.host_byte_cycles.empty());
     const std::size_t first_byte = e.host_byte_cycles.size() - 16 - 4 - first.payload.size();
     EXPECT_EQ(e.host_byte_cycles[first_byte] - e.rx_tlast_cycles[0], kSlowPathFirstByte);
+    // header, frame and trailer back to back: no bubble at the ring's word edges
+    for (std::size_t i = first_byte + 1; i < e.host_byte_cycles.size(); i++)
+        ASSERT_EQ(e.host_byte_cycles[i], e.host_byte_cycles[i - 1] + 1) << "event byte " << i;
     EXPECT_EQ(first.kind, Kind::kSlowPath);
     EXPECT_EQ(first.payload, frames[0].first);
     for (std::size_t i = 1; i < frames.size(); i++) e.send_frame(frames[i].first);
