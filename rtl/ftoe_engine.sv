@@ -190,24 +190,20 @@ module ftoe_engine #(
     wire logic to_host = reason != ftoe_pkg::RX_TCP && reason < 5'd16;
 
     // ---- Receive buffer and slow-path events ---------------------------------------------------
-    logic frame_ok;
     logic        sp_evt_valid, sp_evt_ready, sp_pay_valid, sp_pay_ready, sp_pay_last;
     logic [15:0] sp_evt_len, sp_evt_arg;
     logic [7:0]  sp_pay_data;
-    logic [31:0] rx_words_used;
     rx_frame_store #(.DATA_W(DATA_W), .BUF_BYTES(RX_BUF_BYTES)) u_store (
         .clk, .rst,
         .s_axis_tdata(s_mac_rx_tdata), .s_axis_tvalid(s_mac_rx_tvalid),
-        .s_axis_tlast(s_mac_rx_tlast), .frame_ok, .m_dec_stored(stored),
+        .s_axis_tlast(s_mac_rx_tlast), .m_dec_stored(stored),
         .s_dec_valid(lk_valid), .s_dec_keep(to_host), .s_dec_len(r_frame_len),
         .s_dec_arg(16'(reason)),
         .m_evt_valid(sp_evt_valid), .m_evt_ready(sp_evt_ready), .m_evt_len(sp_evt_len),
         .m_evt_arg(sp_evt_arg),
         .m_pay_tdata(sp_pay_data), .m_pay_tvalid(sp_pay_valid), .m_pay_tready(sp_pay_ready),
-        .m_pay_tlast(sp_pay_last),
-        .words_used(rx_words_used)
+        .m_pay_tlast(sp_pay_last)
     );
-    wire logic unused_store = ^{frame_ok, rx_words_used};
 
     // ---- Installed sessions: the segment decision -------------------------------------------
     // A 16-deep queue absorbs segments that wait for their session's previous one.

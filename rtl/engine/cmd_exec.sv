@@ -90,7 +90,6 @@ module cmd_exec #(
     logic [7:0]   kind_q;
     logic [15:0]  len_q;
     logic [31:0]  session_q;
-    logic [15:0]  arg_q;
     logic [8*IB-1:0] gather_q;   // the first IB payload bytes, byte i in bits 8i+7:8i
     logic [5:0]   got_q;         // payload bytes gathered, saturating at 63
     logic [5:0]   word_q;        // COUNTERS: word being sent
@@ -158,7 +157,6 @@ module cmd_exec #(
                     kind_q    <= s_cmd_kind;
                     len_q     <= s_cmd_len;
                     session_q <= s_cmd_session;
-                    arg_q     <= s_cmd_arg;
                     got_q     <= '0;
                     gather_q  <= '0;
                     // Answers' headers, known now (COUNTERS and table results come later)
@@ -246,6 +244,5 @@ module cmd_exec #(
             endcase
         end
     end
-    wire logic unused_arg = ^arg_q;
 endmodule
 `default_nettype wire

@@ -1,22 +1,21 @@
 // rx_frame_store: keeps every received frame in a BRAM ring until its fate is decided,
 // then frees it or hands it to the host as a slow-path event (header + byte stream for
 // hl_tx through the event arbiter). The MAC RX stream is never stalled: a frame that
-// finds the ring (or the record queue) full is not stored, and frame_ok says so in its
-// tlast cycle, so the caller counts it as RX_DROP_NO_BUFFER.
+// finds the ring (or the record queue) full is not stored, and m_dec_stored says so
+// when its decision is due, so the caller counts it as RX_DROP_NO_BUFFER.
 //
 // Decisions arrive in frame order, one per frame, at most INFO_DEPTH frames behind the
 // frames' tlast beats (the caller's fixed-latency pipeline keeps far fewer in flight);
 // a small FIFO joins each frame's bookkeeping with its decision. m_dec_stored shows the
-// oldest undecided frame's frame_ok, so the caller can fold it into its decision.
+// oldest undecided frame's storage, so the caller can fold it into its decision.
 //
-// Latency:    frame_ok is combinational in the tlast cycle. A kept frame's event header is
-//             offered 3 cycles after its decision when the reader is idle (queued, taken,
-//             loaded); its payload then streams at 1 byte/cycle (a word read ahead, no
-//             bubbles at word edges). tests/engine holds both: the first event byte 13
+// Latency:    a kept frame's event header is offered 3 cycles after its decision when
+//             the reader is idle (queued, taken, loaded); its payload then streams at 1
+//             byte/cycle (a word read ahead, no bubbles at word edges). tests/engine holds both: the first event byte 13
 //             cycles after tlast, every byte after it in the next cycle.
 // Throughput: 1 beat/cycle in, never stalled; frames back to back.
 // Assumes:    tkeep contiguous (a frame's length comes with its decision); decisions for
-//             frames that were not stored (frame_ok low) must not ask to keep them.
+//             frames that were not stored (m_dec_stored low) must not ask to keep them.
 `include "ftoe_defs.svh"
 `default_nettype none
 module rx_frame_store #(
@@ -33,8 +32,7 @@ module rx_frame_store #(
     input  wire logic [DATA_W-1:0]   s_axis_tdata,
     input  wire logic                s_axis_tvalid,
     input  wire logic                s_axis_tlast,
-    output logic                     frame_ok,      // in the tlast cycle: wholly stored
-    output logic                     m_dec_stored,  // frame_ok of the frame decided next
+    output logic                     m_dec_stored,  // the frame decided next is wholly stored
     // decision per frame, in order
     input  wire logic                s_dec_valid,
     input  wire logic                s_dec_keep,    // send to the host
@@ -48,9 +46,7 @@ module rx_frame_store #(
     output logic [7:0]               m_pay_tdata,
     output logic                     m_pay_tvalid,
     input  wire logic                m_pay_tready,
-    output logic                     m_pay_tlast,
-    // occupancy, for counters and tests
-    output logic [31:0]              words_used
+    output logic                     m_pay_tlast
 );
     localparam int NB = DATA_W / 8;
     localparam int LB = $clog2(NB);
@@ -89,7 +85,6 @@ module rx_frame_store #(
     wire logic [AW:0] frame_start = in_frame_q ? start_q : wr_q;
     wire logic write = s_axis_tvalid && !dropping;
 
-    always_comb frame_ok = !dropping;
     wire logic [AW:0] frame_words = wr_q + (AW + 1)'(write) - frame_start;
 
     always_ff @(posedge clk) begin
@@ -249,7 +244,5 @@ module rx_frame_store #(
             endcase
         end
     end
-
-    always_comb words_used = 32'(used);
 endmodule
 `default_nettype wire
