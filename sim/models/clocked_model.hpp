@@ -4,6 +4,8 @@
 // Per cycle: set inputs, settle() (clock low, combinational outputs of this cycle are
 // valid), read outputs, tick() (rising edge). cycle() counts rising edges since
 // construction, so an input given in cycle c is accepted at the end of cycle c.
+// tick() settles first only when the caller did not: an input changed after settle()
+// still counts, as Verilator evaluates input-driven logic before the clock edge.
 #pragma once
 
 #include <cstdint>
@@ -34,11 +36,13 @@ public:
     void settle() {
         model_->clk = 0;
         model_->eval();
+        settled_ = true;
     }
     void tick() {
-        settle();
+        if (!settled_) settle();
         model_->clk = 1;
         model_->eval();
+        settled_ = false;
         ++cycle_;
     }
     uint64_t cycle() const { return cycle_; }
@@ -47,6 +51,7 @@ private:
     std::unique_ptr<VerilatedContext> context_;
     std::unique_ptr<Model> model_;
     uint64_t cycle_ = 0;
+    bool settled_ = false;  // clock low and evaluated since the last edge
 };
 
 // Drives a beat onto a model's s_axis_tdata/s_axis_tkeep, whichever C++ type Verilator
