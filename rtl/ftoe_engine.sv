@@ -175,9 +175,9 @@ module ftoe_engine #(
     pipe_delay #(.W(SEGW), .DEPTH(LOOKUP_LAT)) u_seg_delay (
         .clk, .d({d_seq, d_ack, d_flags, d_window, d_payload_len, d_has_ts, d_tsval}), .q(r_seg));
 
-    // Only slow-path frames need the buffer today: an installed session's segment is
-    // consumed at its decision (its payload path joins with tcp_rx, with its own buffer,
-    // so a slow-path flood never takes the fast path's room).
+    // Only slow-path frames need the ring: an installed session's segment goes to
+    // tcp_rx_session (whose queue may refuse it, at 512 bits), and its payload path will
+    // have a buffer of its own, so a slow-path flood never takes the fast path's room.
     logic stored;                                   // the frame being decided is in the buffer
     logic [4:0] reason;
     logic seg_q_full;                               // the queue to tcp_rx_session
