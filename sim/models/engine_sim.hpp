@@ -23,6 +23,7 @@ struct EngineSimOptions {
     int host_ready_percent = 100;  // chance the host takes an event byte in a cycle
     int tx_ready_percent = 100;    // chance the MAC takes a TX beat in a cycle
     uint64_t seed = 1;
+    bool record_cycles = true;     // keep rx_tlast_cycles / host_byte_cycles (soak runs: off)
 };
 
 template <typename Model, int DATA_W>
@@ -73,14 +74,15 @@ public:
         io.m_mac_tx_tready = int(rng_() % 100) < opt_.tx_ready_percent;
         sim_.settle();
         if (rx_go && io.s_mac_rx_tready) {
-            if (rx_.front().beat.last) rx_tlast_cycles.push_back(sim_.cycle());
+            if (rx_.front().beat.last && opt_.record_cycles) rx_tlast_cycles.push_back(sim_.cycle());
             rx_.pop_front();
         }
         if (io.s_host_tvalid && io.s_host_tready) host_in_.pop_front();
         if (io.m_host_tvalid && io.m_host_tready) {
             const uint8_t b = io.m_host_tdata;
             deframer_.push(&b, 1);
-            host_byte_cycles.push_back(sim_.cycle());
+            last_host_byte_cycle = sim_.cycle();
+            if (opt_.record_cycles) host_byte_cycles.push_back(sim_.cycle());
         }
         if (io.m_mac_tx_tvalid && io.m_mac_tx_tready) collect_tx(io);
         sim_.tick();
@@ -104,6 +106,7 @@ public:
     std::vector<Bytes> tx_frames;             // from MAC TX, in order
     std::vector<uint64_t> rx_tlast_cycles;    // cycle each MAC RX frame's tlast was taken
     std::vector<uint64_t> host_byte_cycles;   // cycle each host-link byte was taken
+    uint64_t last_host_byte_cycle = 0;
 
 private:
     struct RxBeat {
