@@ -35,8 +35,10 @@ module ftoe_engine #(
     parameter int DATA_W = 64,
     // Session slots of the connection table: a power of two, 64..65536
     parameter int SESSIONS = 4096,
-    // Receive buffer (frames until decided, slow-path frames until sent) in bytes
-    parameter int RX_BUF_BYTES = 32768
+    // Slow-path receive buffer (frames until decided, slow-path frames until sent) in bytes
+    parameter int RX_BUF_BYTES = 32768,
+    // Fast-path receive buffer (segment payloads until tcp_rx decides and the app takes them)
+    parameter int RX_PAYLOAD_BYTES = 32768
 ) (
     input  wire logic                clk,
     input  wire logic                rst,
@@ -54,6 +56,13 @@ module ftoe_engine #(
     input  wire logic                m_mac_tx_tready,
     output wire logic                m_mac_tx_tlast,
     output wire logic                m_mac_tx_tuser,
+    // app receive: in-order payload of installed sessions, one segment's bytes per packet
+    output wire logic [DATA_W-1:0]   m_app_rx_tdata,
+    output wire logic [DATA_W/8-1:0] m_app_rx_tkeep,
+    output wire logic                m_app_rx_tvalid,
+    input  wire logic                m_app_rx_tready,
+    output wire logic                m_app_rx_tlast,
+    output wire logic [$clog2(SESSIONS)-1:0] m_app_rx_tdest,   // the session
     // host link: command bytes in, event bytes out (framed, ftoe_pkg wire format)
     input  wire logic [7:0]          s_host_tdata,
     input  wire logic                s_host_tvalid,
@@ -147,9 +156,8 @@ module ftoe_engine #(
         .m_sack_permitted(d_sackp), .m_has_sack(d_has_sack), .m_sack_blocks(d_sack_blocks),
         .m_has_ts(d_has_ts), .m_tsval(d_tsval), .m_tsecr(d_tsecr)
     );
-    // Options other than timestamps matter to the host (SYNs), not to the fast path; the
-    // payload's place matters to the payload path, which joins with tcp_tx.
-    wire logic unused_desc = ^{d_vlan, d_vlan_tci, d_src_mac, d_payload_off, d_has_mss, d_mss,
+    // Options other than timestamps matter to the host (SYNs), not to the fast path.
+    wire logic unused_desc = ^{d_vlan, d_vlan_tci, d_src_mac, d_has_mss, d_mss,
                                d_has_ws, d_ws, d_sackp, d_has_sack, d_sack_blocks, d_tsecr};
 
     logic lk_valid, lk_hit;
@@ -166,25 +174,31 @@ module ftoe_engine #(
     );
 
     logic [4:0]  r_reason;
-    logic [15:0] r_frame_len;
-    pipe_delay #(.W(5 + 16), .DEPTH(LOOKUP_LAT)) u_desc_delay (
-        .clk, .d({d_reason, d_frame_len}), .q({r_reason, r_frame_len}));
+    logic [15:0] r_frame_len, r_payload_off;
+    pipe_delay #(.W(5 + 16 + 16), .DEPTH(LOOKUP_LAT)) u_desc_delay (
+        .clk, .d({d_reason, d_frame_len, d_payload_off}),
+        .q({r_reason, r_frame_len, r_payload_off}));
     // the segment, for tcp_rx_session: {seq, ack, flags, window, payload_len, has_ts, tsval}
     localparam int SEGW = 32 + 32 + 8 + 16 + 16 + 1 + 32;
     logic [SEGW-1:0] r_seg;
     pipe_delay #(.W(SEGW), .DEPTH(LOOKUP_LAT)) u_seg_delay (
         .clk, .d({d_seq, d_ack, d_flags, d_window, d_payload_len, d_has_ts, d_tsval}), .q(r_seg));
 
-    // Only slow-path frames need the ring: an installed session's segment goes to
-    // tcp_rx_session (whose queue may refuse it, at 512 bits), and its payload path will
-    // have a buffer of its own, so a slow-path flood never takes the fast path's room.
+    // Two buffers, so that a slow-path flood never takes the fast path's room nor the
+    // reverse: slow-path frames wait in rx_frame_store, an installed session's payload in
+    // rx_payload_store. A segment of an installed session needs the queue to
+    // tcp_rx_session (which may refuse it, at 512 bits) and, if it carries payload, its
+    // place in the payload store; without them it is dropped before tcp_rx sees it.
     logic stored;                                   // the frame being decided is in the buffer
+    logic pay_room;                                 // ... in the payload store
     logic [4:0] reason;
     logic seg_q_full;                               // the queue to tcp_rx_session
+    wire logic [15:0] r_payload_len = r_seg[SEGW-89 -: 16];
     always_comb begin
         reason = r_reason;
         if (reason == ftoe_pkg::RX_TCP && !lk_hit) reason = ftoe_pkg::RX_SLOW_NO_SESSION;
-        if (reason == ftoe_pkg::RX_TCP ? seg_q_full : !stored && reason < 5'd16)
+        if (reason == ftoe_pkg::RX_TCP ? seg_q_full || (r_payload_len != 16'd0 && !pay_room)
+                                       : !stored && reason < 5'd16)
             reason = ftoe_pkg::RX_DROP_NO_BUFFER;
     end
     wire logic to_host = reason != ftoe_pkg::RX_TCP && reason < 5'd16;
@@ -273,10 +287,27 @@ module ftoe_engine #(
         .m_fin_event(o_fin), .m_paws_drop(o_paws), .m_out_of_window(o_oow),
         .m_acked(o_acked), .m_dup_ack(o_dup), .m_window_updated(o_wnd_upd)
     );
-    // ACK generation, payload delivery and SND.UNA's effect on the TX buffer are tcp_tx's.
+    // ACK generation and SND.UNA's effect on the TX buffer are tcp_tx's.
     wire logic unused_decision = ^{o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked,
-                                   o_deliver_offset, o_deliver_len, o_ack_now, o_ack_due,
-                                   o_wnd_upd};
+                                   o_ack_now, o_ack_due, o_wnd_upd};
+
+    // ---- Installed sessions: in-order payload to the app ---------------------------------------
+    // Each payload-bearing segment that reached tcp_rx keeps its frame in the payload store
+    // until decided (o_tag[1]: it had payload); the in-order part streams to the app.
+    rx_payload_store #(.DATA_W(DATA_W), .BUF_BYTES(RX_PAYLOAD_BYTES), .SID_W(SID_W))
+    u_payload (
+        .clk, .rst,
+        .s_axis_tdata(s_mac_rx_tdata), .s_axis_tvalid(s_mac_rx_tvalid),
+        .s_axis_tlast(s_mac_rx_tlast),
+        .m_cls_room(pay_room), .s_cls_valid(lk_valid),
+        .s_cls_keep(reason == ftoe_pkg::RX_TCP && r_payload_len != 16'd0),
+        .s_cls_off(r_payload_off),
+        .s_dec_valid(o_valid && o_tag[1]), .s_dec_deliver(o_deliver), .s_dec_sid(o_sid),
+        .s_dec_off(o_deliver_offset), .s_dec_len(o_deliver_len),
+        .m_axis_tdata(m_app_rx_tdata), .m_axis_tkeep(m_app_rx_tkeep),
+        .m_axis_tvalid(m_app_rx_tvalid), .m_axis_tready(m_app_rx_tready),
+        .m_axis_tlast(m_app_rx_tlast), .m_axis_tdest(m_app_rx_tdest)
+    );
 
     // One outcome per segment, the first that applies (ftoe_pkg SEG_*).
     logic [3:0] outcome;

@@ -2,7 +2,8 @@
 // time: Ethernet frames into MAC RX (with random idle between beats), framed host
 // commands into the host link (through driver::Framer, so the engine sees exactly what
 // a host would send), events out of the host link back through driver::Deframer, and
-// frames out of MAC TX, both outputs under random backpressure.
+// frames out of MAC TX and payload out of the app RX stream, all three outputs under
+// random backpressure.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@ struct EngineSimOptions {
     int rx_idle_percent = 0;       // chance of an idle cycle before each MAC RX beat
     int host_ready_percent = 100;  // chance the host takes an event byte in a cycle
     int tx_ready_percent = 100;    // chance the MAC takes a TX beat in a cycle
+    int app_ready_percent = 100;   // chance the app takes an app RX beat in a cycle
     uint64_t seed = 1;
     bool record_cycles = true;     // keep rx_tlast_cycles / host_byte_cycles (soak runs: off)
 };
@@ -39,6 +41,7 @@ public:
         io.s_host_tvalid = 0;
         io.m_host_tready = 0;
         io.m_mac_tx_tready = 0;
+        io.m_app_rx_tready = 0;
     }
 
     Model& io() { return sim_.io(); }
@@ -72,6 +75,7 @@ public:
         if (!host_in_.empty()) io.s_host_tdata = host_in_.front();
         io.m_host_tready = int(rng_() % 100) < opt_.host_ready_percent;
         io.m_mac_tx_tready = int(rng_() % 100) < opt_.tx_ready_percent;
+        io.m_app_rx_tready = int(rng_() % 100) < opt_.app_ready_percent;
         sim_.settle();
         if (rx_go && io.s_mac_rx_tready) {
             if (rx_.front().beat.last && opt_.record_cycles) rx_tlast_cycles.push_back(sim_.cycle());
@@ -85,6 +89,7 @@ public:
             if (opt_.record_cycles) host_byte_cycles.push_back(sim_.cycle());
         }
         if (io.m_mac_tx_tvalid && io.m_mac_tx_tready) collect_tx(io);
+        if (io.m_app_rx_tvalid && io.m_app_rx_tready) collect_app_rx(io);
         sim_.tick();
         while (auto e = deframer_.next()) events.push_back(std::move(*e));
     }
@@ -104,6 +109,12 @@ public:
 
     std::deque<Event> events;                 // from the host link, in order
     std::vector<Bytes> tx_frames;             // from MAC TX, in order
+    struct AppPacket {
+        uint32_t session;
+        Bytes bytes;
+        uint64_t last_cycle;                  // the cycle its tlast beat was taken
+    };
+    std::vector<AppPacket> app_rx;            // from the app RX stream, in order
     std::vector<uint64_t> rx_tlast_cycles;    // cycle each MAC RX frame's tlast was taken
     std::vector<uint64_t> host_byte_cycles;   // cycle each host-link byte was taken
     uint64_t last_host_byte_cycle = 0;
@@ -136,6 +147,32 @@ private:
         }
     }
 
+    // One app packet per delivered segment: tkeep contiguous from lane 0, only the tlast
+    // beat partial, one session per packet (the checks a consumer relies on).
+    void collect_app_rx(Model& io) {
+        const uint64_t keep = uint64_t(io.m_app_rx_tkeep);
+        int n = 0;
+        while (n < DATA_W / 8 && ((keep >> n) & 1)) n++;
+        if ((n < DATA_W / 8 && !io.m_app_rx_tlast) || (n < 64 && (keep >> n) != 0))
+            app_rx_malformed++;
+        if (app_partial_.empty()) app_session_ = io.m_app_rx_tdest;
+        else if (app_session_ != io.m_app_rx_tdest) app_rx_malformed++;
+        for (int lane = 0; lane < n; lane++) {
+            if constexpr (DATA_W <= 64)
+                app_partial_.push_back(uint8_t(uint64_t(io.m_app_rx_tdata) >> (8 * lane)));
+            else
+                app_partial_.push_back(uint8_t(io.m_app_rx_tdata[lane / 4] >> (8 * (lane % 4))));
+        }
+        if (io.m_app_rx_tlast) {
+            app_rx.push_back({app_session_, std::move(app_partial_), sim_.cycle()});
+            app_partial_.clear();
+        }
+    }
+
+public:
+    uint64_t app_rx_malformed = 0;            // beats breaking the app stream's rules
+
+private:
     EngineSimOptions opt_;
     std::mt19937_64 rng_;
     ClockedModel<Model> sim_;
@@ -144,6 +181,8 @@ private:
     driver::Framer framer_;
     driver::Deframer deframer_{false};
     Bytes tx_partial_;
+    Bytes app_partial_;
+    uint32_t app_session_ = 0;
     uint64_t frames_queued_ = 0;
 };
 

@@ -43,6 +43,7 @@ EngineSimOptions options(int rx_idle, int host_ready, int tx_ready, uint64_t see
     o.rx_idle_percent = rx_idle;
     o.host_ready_percent = host_ready;
     o.tx_ready_percent = tx_ready;
+    o.app_ready_percent = 85;
     o.seed = seed;
     return o;
 }
@@ -439,6 +440,10 @@ kernel::TcpRxState as_rx_state(const driver::SessionState& s) {
     return r;
 }
 
+// Payload byte at sequence number `seq`: a function of its place in the stream, so that
+// delivered bytes show whether the right slice of the right segment came out.
+uint8_t stream_byte(uint32_t seq) { return uint8_t((seq * 2654435761u) >> 24); }
+
 // The frame of segment `g` on tuple `t`, timestamps in NOP NOP TS form when g.has_ts.
 Bytes segment_frame(const driver::FourTuple& t, const kernel::TcpRxSegment& g) {
     TcpFrameSpec s;
@@ -453,7 +458,8 @@ Bytes segment_frame(const driver::FourTuple& t, const kernel::TcpRxSegment& g) {
     if (g.has_ts)
         s.tcp_options = {1, 1, 8, 10, uint8_t(g.tsval >> 24), uint8_t(g.tsval >> 16),
                          uint8_t(g.tsval >> 8), uint8_t(g.tsval), 0, 0, 0, 0};
-    s.payload.assign(g.payload_len, 0x42);
+    s.payload.resize(g.payload_len);
+    for (uint32_t i = 0; i < g.payload_len; i++) s.payload[i] = stream_byte(g.seq + i);
     return build_tcp_frame(s);
 }
 
@@ -463,17 +469,24 @@ struct SessionUnderTest {
     kernel::TcpRxState model;
 };
 
-// Plays segments into installed sessions and holds the engine's outcome counters and
-// PEER_* events to tcp_rx_accept() applied to each session in order.
+// Plays segments into installed sessions and holds the engine's outcome counters,
+// PEER_* events and app RX payload to tcp_rx_accept() applied to each session in order:
+// each delivered slice is one app packet on its session, byte-exact.
 template <class E>
 void play_segments(E& e, std::vector<SessionUnderTest>& sessions,
                    const std::vector<std::pair<std::size_t, kernel::TcpRxSegment>>& script) {
     std::map<SegOutcome, uint64_t> want;
     std::vector<std::pair<Kind, uint32_t>> want_events;
+    std::vector<std::pair<uint32_t, Bytes>> want_app;  // {session, bytes}
     for (const auto& [which, g] : script) {
         auto& s = sessions[which];
         const auto d = kernel::tcp_rx_accept(s.model, g);
         want[outcome_of(d, g)]++;
+        if (d.deliver && d.deliver_len > 0) {
+            Bytes b(d.deliver_len);
+            for (uint32_t i = 0; i < d.deliver_len; i++) b[i] = stream_byte(g.seq + d.deliver_offset + i);
+            want_app.push_back({s.sid, std::move(b)});
+        }
         if (d.fin_event) want_events.push_back({Kind::kPeerFin, s.sid});
         if (d.rst_event) want_events.push_back({Kind::kPeerRst, s.sid});
         if (d.syn_event) want_events.push_back({Kind::kPeerSyn, s.sid});
@@ -496,8 +509,14 @@ void play_segments(E& e, std::vector<SessionUnderTest>& sessions,
         EXPECT_EQ(c.seg_at(o), want.count(o) ? want.at(o) : 0u) << driver::seg_outcome_name(o);
         std::printf(" %s %llu", driver::seg_outcome_name(o), (unsigned long long)c.seg_at(o));
     }
-    std::printf("; %zu PEER_* events\n", want_events.size());
+    std::printf("; %zu PEER_* events; %zu app packets\n", want_events.size(), want_app.size());
     EXPECT_EQ(c.session_events_lost, 0u);
+    EXPECT_EQ(e.app_rx_malformed, 0u);
+    ASSERT_EQ(e.app_rx.size(), want_app.size()) << "app packets";
+    for (std::size_t i = 0; i < want_app.size(); i++) {
+        ASSERT_EQ(e.app_rx[i].session, want_app[i].first) << "app packet " << i;
+        ASSERT_EQ(e.app_rx[i].bytes, want_app[i].second) << "app packet " << i;
+    }
 }
 
 template <class E>
