@@ -17,7 +17,7 @@ set clock_ns 6.4
 if {[info exists ::env(FTOE_HLS_CLOCK_NS)]} { set clock_ns $::env(FTOE_HLS_CLOCK_NS) }
 
 set tops {ftoe_csum_frame_64 ftoe_csum_frame_512 ftoe_ipv4_l4_csum_64 ftoe_ipv4_l4_csum_512
-          ftoe_csum_update32_top ftoe_tcp_options_parse ftoe_tcp_rx_accept}
+          ftoe_csum_update32_top ftoe_tcp_options_parse ftoe_tcp_rx_accept ftoe_tcp_tx_cc}
 if {[info exists ::env(FTOE_HLS_TOPS)]} { set tops $::env(FTOE_HLS_TOPS) }
 
 foreach top $tops {
@@ -26,6 +26,7 @@ foreach top $tops {
     add_files "$src/csum_top.cpp" -cflags "-std=c++14 -I$src"
     add_files "$src/engine_top.cpp" -cflags "-std=c++14 -I$src"
     add_files "$src/tcp_rx.cpp" -cflags "-std=c++14 -I$src"
+    add_files "$src/tcp_tx.cpp" -cflags "-std=c++14 -I$src"
     open_solution -reset solution1 -flow_target vivado
     set_part $part
     create_clock -period $clock_ns -name default
