@@ -4,13 +4,15 @@
 //   - receive throughput: back-to-back segments of installed sessions for 64-, 512- and
 //     1460-byte payloads, in beats/cycle and Gb/s at 156.25 MHz, every frame checked to
 //     be decided as fast path (the 512-bit, 322 MHz engine is linted, not yet benched);
-//   - latency in cycles (exact: simulated): a slow-path frame's tlast to the first byte
-//     of its host event (the receive decision inside it is 9 cycles by design);
+//   - latency in cycles (exact: simulated): RX as ../shared/DESIGN.md §7 defines it (a
+//     data segment's tlast on MAC RX to its last payload byte on the app RX stream, idle
+//     engine, for each payload size), and a slow-path frame's tlast to the first byte of
+//     its host event (the receive decision inside both is 9 cycles by design);
 //   - connection-table occupancy: random 4-tuples installed through INSTALL commands
 //     until inserts fail, occupancy at the first failure and at 0.1% failures;
 //   - simulation speed of the whole engine in cycles per wall-clock second.
-// RX latency to the app stream, TX latency and echo turnaround (../shared/DESIGN.md §7)
-// need the payload path and tcp_tx, which the engine does not have yet: reported as null.
+// TX latency and echo turnaround (DESIGN.md §7) need tcp_tx, which the engine does not
+// have yet: reported as null, with the reason.
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -122,12 +124,33 @@ Throughput rx_throughput(std::size_t payload, uint64_t frames, double& sim_cycle
     const auto c = counters(e);
     if (c.rx_at(driver::RxReason::kTcp) != frames || c.rx_total() != frames)
         throw std::runtime_error("not every frame was decided as fast path");
+    e.run_until([&] { return e.app_rx.size() == frames; }, 1000000);
+    if (e.app_rx.size() != frames)
+        throw std::runtime_error("not every segment's payload reached the app stream");
+    for (const auto& p : e.app_rx)
+        if (p.bytes.size() != payload) throw std::runtime_error("an app packet has the wrong size");
     r.frames = frames;
     r.cycles = last - first + 1;
     r.beats_per_cycle = double(r.beats) / double(r.cycles);
     const double bytes_per_cycle = double(frames * r.frame_bytes) / double(r.cycles);
     r.gbps_156 = bytes_per_cycle * 8 * kClock64 / 1e9;
     return r;
+}
+
+// DESIGN.md §7 RX latency: tlast of an in-order data segment on MAC RX to the cycle its
+// last payload byte is taken from the app RX stream (app always ready), idle engine.
+uint64_t rx_latency(std::size_t payload) {
+    Engine e;
+    configure(e);
+    const driver::FourTuple t{0x0a000001, kOurIp, 40000, 7};
+    if (install(e, 5, t) != driver::TableResult::kInserted)
+        throw std::runtime_error("install failed in an empty table");
+    e.run(50);
+    e.send_frame(segment(t, 0, payload));
+    e.run_until([&] { return !e.app_rx.empty(); }, 100000);
+    if (e.app_rx.size() != 1 || e.app_rx[0].bytes.size() != payload || e.rx_tlast_cycles.empty())
+        throw std::runtime_error("the data segment's payload did not reach the app stream");
+    return e.app_rx[0].last_cycle - e.rx_tlast_cycles.back();
 }
 
 // tlast of an ARP request to the first byte of its SLOW_PATH event, idle engine.
@@ -183,9 +206,9 @@ int run_engine(const std::vector<std::string>& args) {
     if (opt.flag("help")) {
         std::printf("usage: ftoe-bench engine [--frames N] [--json]\n"
                     "  Verilated ftoe_engine (64-bit bus, 4096 sessions): receive throughput for\n"
-                    "  64/512/1460-byte payloads over installed sessions, slow-path latency,\n"
-                    "  connection-table occupancy, simulation speed. --frames per payload size\n"
-                    "  (default 20000).\n");
+                    "  64/512/1460-byte payloads over installed sessions, RX latency to the app\n"
+                    "  stream, slow-path latency, connection-table occupancy, simulation speed.\n"
+                    "  --frames per payload size (default 20000).\n");
         return 0;
     }
     const uint64_t frames = opt.get_uint("frames", 20000, 100, 10000000);
@@ -199,6 +222,9 @@ int run_engine(const std::vector<std::string>& args) {
         sim_speed = std::max(sim_speed, speed);
     }
     const uint64_t slow_latency = slow_path_latency();
+    std::vector<std::pair<std::size_t, uint64_t>> rx_lat;
+    for (std::size_t payload : {std::size_t(64), std::size_t(512), std::size_t(1460)})
+        rx_lat.push_back({payload, rx_latency(payload)});
     const Occupancy occ = table_occupancy();
     const double occ_first = double(occ.at_first_failure) / kSessions;
     const double occ_limit = double(occ.at_limit) / kSessions;
@@ -212,12 +238,16 @@ int run_engine(const std::vector<std::string>& args) {
         Json j;
         j.str("engine", "ftoe_engine DATA_W=64 SESSIONS=4096 (Verilator)");
         // DESIGN.md §7's figures the engine cannot show yet: null, and why.
-        j.null("rx_latency_cycles");
+        // rx_latency_cycles: the 64-byte payload (the others below); store-and-forward
+        // today, so it grows by a cycle per payload beat.
+        j.num("rx_latency_cycles", rx_lat[0].second);
+        j.num("rx_latency_ns_156mhz", double(rx_lat[0].second) * 1e9 / kClock64);
+        for (const auto& [payload, cycles] : rx_lat)
+            j.num("rx_latency_cycles_payload_" + std::to_string(payload), cycles);
         j.null("tx_latency_cycles");
         j.null("echo_turnaround_cycles");
         j.null("tx_beats_per_cycle");
         Json why;
-        why.str("rx_latency_cycles", "payload delivery to the app stream is not wired yet");
         why.str("tx_latency_cycles", "tcp_tx is not built yet");
         why.str("echo_turnaround_cycles", "needs the app streams and tcp_tx");
         why.str("tx_beats_per_cycle", "tcp_tx is not built yet");
@@ -253,7 +283,10 @@ int run_engine(const std::vector<std::string>& args) {
                 (unsigned long long)kDecision, double(kDecision) * 1e9 / kClock64);
     std::printf("  slow path, tlast -> first host-link byte        %llu  (%.1f ns @156.25MHz)\n",
                 (unsigned long long)slow_latency, double(slow_latency) * 1e9 / kClock64);
-    std::printf("  RX to app / TX / echo turnaround (DESIGN.md §7)  not yet: payload path and tcp_tx\n");
+    for (const auto& [payload, cycles] : rx_lat)
+        std::printf("  RX, tlast -> last app byte, %4zu-byte payload   %llu  (%.1f ns @156.25MHz)\n",
+                    payload, (unsigned long long)cycles, double(cycles) * 1e9 / kClock64);
+    std::printf("  TX / echo turnaround (DESIGN.md §7)              not yet: tcp_tx\n");
     std::printf("\nconnection table, random 4-tuples through INSTALL\n");
     std::printf("  occupancy at the first failed insert            %.1f%%\n", 100 * occ_first);
     std::printf("  occupancy when failures pass 0.1%% of inserts    %.1f%% (%llu attempts, %llu failed)\n",

@@ -10,6 +10,7 @@
 namespace ftoe::bench {
 int run_checksum(const std::vector<std::string>& args);
 int run_engine(const std::vector<std::string>& args);
+int run_host(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -25,6 +26,8 @@ constexpr Subcommand kSubcommands[] = {
      ftoe::bench::run_checksum},
     {"engine", "the engine top: receive throughput, latencies, table occupancy",
      ftoe::bench::run_engine},
+    {"host", "the control plane on one core: TIME_WAIT table size and rates",
+     ftoe::bench::run_host},
 };
 
 void usage(FILE* to) {
