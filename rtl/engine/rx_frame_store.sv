@@ -70,44 +70,26 @@ module rx_frame_store #(
     end
 
     // ---- Write side ---------------------------------------------------------------------
-    logic [DATA_W-1:0] ring [DEPTH];
-    logic [AW:0] wr_q, free_ptr_q;                  // free_ptr_q: oldest word still held
-    logic [AW:0] start_q;                           // first word of the frame being written
-    logic        in_frame_q, dropping_q;
-    logic [RQ_AW:0] rq_count;                       // records queued (see below)
-    wire logic [AW:0] used = wr_q - free_ptr_q;
-    wire logic ring_full = used == (AW + 1)'(DEPTH);
-    wire logic first = s_axis_tvalid && !in_frame_q;
     // A frame is refused at its first beat when the record queue could overflow; any
     // beat that finds the ring full loses the frame.
-    wire logic refuse = first && 32'(rq_count) >= 32'(RQ_DEPTH - MARGIN);
-    wire logic dropping = (in_frame_q && dropping_q) || refuse || ring_full;
-    wire logic [AW:0] frame_start = in_frame_q ? start_q : wr_q;
-    wire logic write = s_axis_tvalid && !dropping;
-
-    wire logic [AW:0] frame_words = wr_q + (AW + 1)'(write) - frame_start;
-
+    logic [DATA_W-1:0] ring [DEPTH];
+    logic [AW:0] free_ptr_q;                        // oldest word still held
+    logic [RQ_AW:0] rq_count;                       // records queued (see below)
+    logic          ring_write, tail, tail_stored;
+    logic [AW-1:0] ring_addr;
+    logic [AW:0]   tail_start, tail_end;
+    frame_ring_wr #(.AW(AW)) u_wr (
+        .clk, .rst, .s_axis_tvalid, .s_axis_tlast,
+        .s_refuse(32'(rq_count) >= 32'(RQ_DEPTH - MARGIN)), .free_ptr(free_ptr_q),
+        .m_write(ring_write), .m_addr(ring_addr), .m_tail(tail), .m_stored(tail_stored),
+        .m_start(tail_start), .m_end(tail_end)
+    );
+    wire logic [AW:0] frame_words = tail_end - tail_start;
     always_ff @(posedge clk) begin
-        if (write) ring[wr_q[AW-1:0]] <= s_axis_tdata;
-    end
-    always_ff @(posedge clk) begin
-        if (rst) begin
-            in_frame_q <= 1'b0;
-            dropping_q <= 1'b0;
-            wr_q       <= '0;
-            start_q    <= '0;
-        end else if (s_axis_tvalid) begin
-            in_frame_q <= !s_axis_tlast;
-            dropping_q <= dropping;
-            start_q    <= frame_start;
-            // A lost frame gives its words back at once: nothing after it was written.
-            if (s_axis_tlast && dropping) wr_q <= frame_start;
-            else if (write) wr_q <= wr_q + (AW + 1)'(1);
-        end
+        if (ring_write) ring[ring_addr] <= s_axis_tdata;
     end
 
     // ---- Join the frame's words with its decision ----------------------------------------
-    wire logic tail = s_axis_tvalid && s_axis_tlast;
     localparam int INFO_DEPTH = 1 << INFO_AW;
     logic [AW+1:0]  info [INFO_DEPTH];              // {stored, words}
     logic [INFO_AW:0] info_wr_q, info_rd_q;
@@ -115,7 +97,7 @@ module rx_frame_store #(
     always_comb tail_info = info[info_rd_q[INFO_AW-1:0]];
     always_comb m_dec_stored = tail_info[AW+1];
     always_ff @(posedge clk) begin
-        if (tail) info[info_wr_q[INFO_AW-1:0]] <= {!dropping, dropping ? '0 : frame_words};
+        if (tail) info[info_wr_q[INFO_AW-1:0]] <= {tail_stored, frame_words};
     end
     always_ff @(posedge clk) begin
         if (rst) begin

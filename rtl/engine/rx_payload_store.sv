@@ -89,39 +89,24 @@ module rx_payload_store #(
 
     // ---- Write side: every frame, unless the ring or the record queue is full ----------------
     logic [DATA_W-1:0] ring [DEPTH];
-    logic [AW:0] wr_q, start_q, free_ptr;
-    logic        in_frame_q, dropping_q;
+    logic [AW:0] free_ptr;
     logic [RQ_AW:0] rq_wr_q, rq_rd_q, dec_wr_q;
     wire logic [RQ_AW:0] rq_count = rq_wr_q - rq_rd_q;
-    wire logic ring_full = (wr_q - free_ptr) == (AW + 1)'(DEPTH);
-    wire logic first = s_axis_tvalid && !in_frame_q;
-    wire logic refuse = first && 32'(rq_count) >= 32'(RQ_DEPTH - MARGIN);
-    wire logic dropping = (in_frame_q && dropping_q) || refuse || ring_full;
-    wire logic [AW:0] frame_start = in_frame_q ? start_q : wr_q;
-    wire logic write = s_axis_tvalid && !dropping;
+    logic          ring_write, tail, tail_stored;
+    logic [AW-1:0] ring_addr;
+    logic [AW:0]   frame_start, frame_end;
+    frame_ring_wr #(.AW(AW)) u_wr (
+        .clk, .rst, .s_axis_tvalid, .s_axis_tlast,
+        .s_refuse(32'(rq_count) >= 32'(RQ_DEPTH - MARGIN)), .free_ptr,
+        .m_write(ring_write), .m_addr(ring_addr), .m_tail(tail), .m_stored(tail_stored),
+        .m_start(frame_start), .m_end(frame_end)
+    );
     always_ff @(posedge clk) begin
-        if (write) ring[wr_q[AW-1:0]] <= s_axis_tdata;
-    end
-    always_ff @(posedge clk) begin
-        if (rst) begin
-            in_frame_q <= 1'b0;
-            dropping_q <= 1'b0;
-            wr_q       <= '0;
-            start_q    <= '0;
-        end else if (s_axis_tvalid) begin
-            in_frame_q <= !s_axis_tlast;
-            dropping_q <= dropping;
-            start_q    <= frame_start;
-            // A lost frame gives its words back at once: nothing after it was written.
-            if (s_axis_tlast && dropping) wr_q <= frame_start;
-            else if (write) wr_q <= wr_q + (AW + 1)'(1);
-        end
+        if (ring_write) ring[ring_addr] <= s_axis_tdata;
     end
 
     // ---- Frame info, joined with its classification ------------------------------------------
     localparam int INFO_DEPTH = 1 << INFO_AW;
-    wire logic tail = s_axis_tvalid && s_axis_tlast;
-    wire logic [AW:0] frame_end = dropping ? frame_start : wr_q + (AW + 1)'(1);
     logic [2*AW+2:0] info [INFO_DEPTH];             // {stored, start, end}
     logic [INFO_AW:0] info_wr_q, info_rd_q;
     logic [2*AW+2:0] head_info;
@@ -130,7 +115,7 @@ module rx_payload_store #(
     wire logic [AW:0] head_start = head_info[2*AW+1 -: AW + 1];
     wire logic [AW:0] head_end   = head_info[AW:0];
     always_ff @(posedge clk) begin
-        if (tail) info[info_wr_q[INFO_AW-1:0]] <= {!dropping, frame_start, frame_end};
+        if (tail) info[info_wr_q[INFO_AW-1:0]] <= {tail_stored, frame_start, frame_end};
     end
 
     // Records of kept frames {start, payload offset}, their decisions written in place.
