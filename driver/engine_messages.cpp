@@ -61,6 +61,8 @@ std::optional<EngineCounters> decode_counters(const Bytes& p) {
     c.unsupported_commands = get_le(q, 8), q += 8;
     for (auto& v : c.seg) v = get_le(q, 8), q += 8;
     c.session_events_lost = get_le(q, 8), q += 8;
+    c.acks_sent = get_le(q, 8), q += 8;
+    c.acks_lost = get_le(q, 8), q += 8;
     c.table_occupancy = uint32_t(get_le(q, 4)), q += 4;
     c.table_insert_failures = uint32_t(get_le(q, 4)), q += 4;
     c.table_stashed = uint32_t(get_le(q, 4)), q += 4;
@@ -85,6 +87,8 @@ Bytes install_payload(const FourTuple& t, const SessionState& s) {
     b.push_back(s.snd_wscale);
     b.push_back(s.timestamps ? 1 : 0);
     put_be(b, s.ts_recent, 4);
+    put_be(b, s.peer_mac, 6);
+    b.push_back(s.rcv_wscale);
     return b;
 }
 

@@ -51,7 +51,7 @@ const char* seg_outcome_name(SegOutcome o);  // the SystemVerilog suffix: SEG_<n
 constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
 constexpr int kCountersSeg = 16;   // by SegOutcome
-constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 1;
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 3;
 constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
@@ -61,6 +61,8 @@ struct EngineCounters {
     uint64_t unsupported_commands = 0;  // commands this engine version does not execute
     std::array<uint64_t, kCountersSeg> seg{};
     uint64_t session_events_lost = 0;   // PEER_* events the engine could not queue
+    uint64_t acks_sent = 0;             // ACK segments the engine built and sent
+    uint64_t acks_lost = 0;             // ACKs owed that found the ACK queue full
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }
@@ -84,9 +86,12 @@ struct SessionState {
     uint8_t snd_wscale = 0;  // shift applied to the peer's window field (0..14)
     bool timestamps = false;
     uint32_t ts_recent = 0;
+    // for the engine's own segments (ACKs, data)
+    uint64_t peer_mac = 0;   // 48 bits, first byte on the wire in bits 47:40
+    uint8_t rcv_wscale = 0;  // shift applied to RCV.WND when advertised (0..14)
 };
 constexpr std::size_t kKeyBytes = 12;
-constexpr std::size_t kInstallBytes = 50;
+constexpr std::size_t kInstallBytes = 57;
 Bytes table_key_payload(const FourTuple& t);  // REMOVE
 Bytes install_payload(const FourTuple& t, const SessionState& s);
 

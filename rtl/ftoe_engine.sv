@@ -1,29 +1,42 @@
 // ftoe_engine: the TCP offload engine's top. Today it carries the receive classifier,
-// the connection table, the slow path and the host interface; tcp_rx/tcp_tx, timers and
-// the app streams join it next (docs/architecture.md says what is wired).
+// the connection table, the per-session receive decision, in-order payload to the app
+// RX stream, the ACKs that decision asks for, the slow path and the host interface;
+// data transmission (tcp_tx_session, the TX buffer), timers and the app TX stream join
+// it next (docs/architecture.md says what is wired).
 //
 //   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
 //          |                    installed session -> tcp_rx_session (RFC 9293 decision,
 //          |                    state in BRAM) -> outcome counters, PEER_FIN/RST/SYN events
+//          |                                   -> ACK queue -> tx_ack_build --\
+//          |-> rx_payload_store (every frame until classified; payload until decided)
+//          |                    -> in-order payload -> app RX stream (tdest = session)
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx
-//   raw TX frames -> raw_tx_pack -> MAC TX
+//   raw TX frames -> raw_tx_pack --------------------------------> tx_frame_mux -> MAC TX
 //
 // Each received frame gets exactly one reason (ftoe_pkg::RX_*) and is counted once:
 // RX_TCP for a segment of an installed session (it then runs through tcp_rx_session and
-// gets one SEG_* outcome; payload delivery and ACK generation join with tcp_tx),
+// gets one SEG_* outcome, its in-order payload goes to the app and the ACK it asks for
+// goes out: immediate, duplicate and challenge ACKs, and for now the delayable ones
+// too, until the delayed-ACK timer joins),
 // RX_SLOW_NO_SESSION for TCP that matched none, the parser's reason otherwise, and
 // RX_DROP_NO_BUFFER for a frame headed for the host that the receive buffer could not
-// hold (or a segment finding the 16-deep queue to tcp_rx_session full: only possible
-// when one session gets a segment more often than every 4 cycles, at 512 bits).
+// hold, a data segment the payload store could not hold (the app is behind), or a
+// segment finding the 32-deep queue to tcp_rx_session full (only possible when one
+// session gets a segment more often than every 4 cycles, at 512 bits).
 //
 // Latency:    a frame's reason is decided and counted 9 cycles after its tlast beat is
 //             accepted (parser 7 + table lookup 2, each asserted by its own cosim); on an
 //             idle link a slow-path frame's first event byte leaves 13 cycles after its
 //             tlast, its bytes back to back (asserted by tests/engine); a segment of an
 //             installed session is decided by tcp_rx_session 4 cycles after it leaves the
-//             16-deep queue in front of it (asserted by that block's cosim).
+//             32-deep queue in front of it (asserted by that block's cosim); on an idle
+//             engine an in-order data segment's first payload beat is offered on the app
+//             RX stream 18 + w cycles after its tlast (w = 1 or 2: the ring words under
+//             that beat), the rest back to back, and the ACK a segment asks for has its
+//             first beat on MAC TX 19 cycles after the segment's tlast (decision 14,
+//             ACK queue 1, header read 1, tx_ack_build 3), both asserted by tests/engine.
 // Throughput: MAC RX 1 beat/cycle, s_mac_rx_tready constant 1 (frames that do not fit
 //             are dropped and counted, never stalled); host link 1 byte/cycle each way.
 // Assumes:    after rst the counter banks clear themselves for 32 cycles; frames in
@@ -38,10 +51,15 @@ module ftoe_engine #(
     // Slow-path receive buffer (frames until decided, slow-path frames until sent) in bytes
     parameter int RX_BUF_BYTES = 32768,
     // Fast-path receive buffer (segment payloads until tcp_rx decides and the app takes them)
-    parameter int RX_PAYLOAD_BYTES = 32768
+    parameter int RX_PAYLOAD_BYTES = 32768,
+    // Time-base ticks per millisecond of the TCP timestamp clock (RFC 7323: 1 ms..1 s)
+    parameter int TS_TICKS_PER_MS = 1000
 ) (
     input  wire logic                clk,
     input  wire logic                rst,
+    // time base: one pulse per tick (1 us by default), from the board's clock or the
+    // system model, which may pulse it faster to skip idle time
+    input  wire logic                tick,
     // MAC receive (whole Ethernet frames, no FCS)
     input  wire logic [DATA_W-1:0]   s_mac_rx_tdata,
     input  wire logic [DATA_W/8-1:0] s_mac_rx_tkeep,
@@ -220,16 +238,16 @@ module ftoe_engine #(
     );
 
     // ---- Installed sessions: the segment decision -------------------------------------------
-    // A 16-deep queue absorbs segments that wait for their session's previous one.
-    localparam int SQ = 16;
+    // A 32-deep queue absorbs segments that wait for their session's previous one.
+    localparam int SQ = 32;
     logic [SID_W+SEGW-1:0] seg_q [SQ];
-    logic [4:0] seg_wr_q, seg_rd_q;
-    always_comb seg_q_full = (seg_wr_q - seg_rd_q) == 5'(SQ);
+    logic [5:0] seg_wr_q, seg_rd_q;
+    always_comb seg_q_full = (seg_wr_q - seg_rd_q) == 6'(SQ);
     wire logic seg_push = lk_valid && reason == ftoe_pkg::RX_TCP;
     logic [SID_W+SEGW-1:0] seg_head;
-    always_comb seg_head = seg_q[seg_rd_q[3:0]];
+    always_comb seg_head = seg_q[seg_rd_q[4:0]];
     always_ff @(posedge clk) begin
-        if (seg_push) seg_q[seg_wr_q[3:0]] <= {lk_sid, r_seg};
+        if (seg_push) seg_q[seg_wr_q[4:0]] <= {lk_sid, r_seg};
     end
     logic seg_ready;
     wire logic seg_valid = seg_wr_q != seg_rd_q;
@@ -238,8 +256,8 @@ module ftoe_engine #(
             seg_wr_q <= '0;
             seg_rd_q <= '0;
         end else begin
-            if (seg_push) seg_wr_q <= seg_wr_q + 5'd1;
-            if (seg_valid && seg_ready) seg_rd_q <= seg_rd_q + 5'd1;
+            if (seg_push) seg_wr_q <= seg_wr_q + 6'd1;
+            if (seg_valid && seg_ready) seg_rd_q <= seg_rd_q + 6'd1;
         end
     end
     wire logic [31:0] h_seq   = seg_head[SEGW-1 -: 32];
@@ -263,7 +281,9 @@ module ftoe_engine #(
     logic              o_fin, o_paws, o_oow, o_dup, o_wnd_upd;
     logic [SID_W-1:0]  o_sid;
     logic [1:0]        o_tag;                       // {had payload, had ACK flag}
-    logic [31:0]       o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked;
+    logic [31:0]       o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked, o_snd_nxt;
+    logic [31:0]       o_ts_recent;
+    logic              o_ts_en;
     logic [15:0]       o_deliver_offset, o_deliver_len;
     tcp_rx_session #(.SESSIONS(SESSIONS), .TAG_W(2)) u_tcp_rx (
         .clk, .rst,
@@ -280,16 +300,16 @@ module ftoe_engine #(
         .s_wr_ts_recent(ib32(install_bytes, 46)),
         .m_valid(o_valid), .m_sid(o_sid), .m_tag(o_tag),
         .m_rcv_nxt(o_rcv_nxt), .m_rcv_wnd(o_rcv_wnd), .m_snd_una(o_snd_una),
-        .m_snd_wnd(o_snd_wnd),
+        .m_snd_wnd(o_snd_wnd), .m_snd_nxt(o_snd_nxt), .m_ts_enabled(o_ts_en),
+        .m_ts_recent(o_ts_recent),
         .m_deliver(o_deliver), .m_deliver_offset(o_deliver_offset),
         .m_deliver_len(o_deliver_len), .m_ack_now(o_ack_now), .m_ack_due(o_ack_due),
         .m_challenge_ack(o_challenge), .m_rst_event(o_rst), .m_syn_event(o_syn),
         .m_fin_event(o_fin), .m_paws_drop(o_paws), .m_out_of_window(o_oow),
         .m_acked(o_acked), .m_dup_ack(o_dup), .m_window_updated(o_wnd_upd)
     );
-    // ACK generation and SND.UNA's effect on the TX buffer are tcp_tx's.
-    wire logic unused_decision = ^{o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked,
-                                   o_ack_now, o_ack_due, o_wnd_upd};
+    // SND.UNA's effect on the TX buffer and the peer's window are tcp_tx's.
+    wire logic unused_decision = ^{o_snd_una, o_snd_wnd, o_acked, o_wnd_upd};
 
     // ---- Installed sessions: in-order payload to the app ---------------------------------------
     // Each payload-bearing segment that reached tcp_rx keeps its frame in the payload store
@@ -352,6 +372,113 @@ module ftoe_engine #(
                                 sev_head[1:0] == 2'd2 ? ftoe_pkg::HL_EVT_PEER_SYN
                                                       : ftoe_pkg::HL_EVT_PEER_FIN;
 
+    // ---- ACKs: every ACK tcp_rx asks for, sent at once ---------------------------------------
+    // Immediate, duplicate (out of order, out of window, PAWS) and challenge ACKs, and for
+    // now also the ones RFC 9293 lets a receiver delay (ack_due): the delayed-ACK timer
+    // joins with tcp_tx. <SEQ=SND.NXT><ACK=RCV.NXT><WND=RCV.WND >> our shift>, with
+    // TSval/TSecr when the session uses timestamps. A request finding the queue full is
+    // counted (the next ACK is cumulative, so nothing is lost but an ACK).
+    localparam int AQ = 16;
+    localparam int AQW = SID_W + 32 + 32 + 32 + 1 + 32;   // {sid, seq, ack, wnd, ts on, TSecr}
+    logic [AQW-1:0] ack_q [AQ];
+    logic [4:0] ack_wr_q, ack_rd_q;
+    wire logic ack_full  = (ack_wr_q - ack_rd_q) == 5'(AQ);
+    wire logic ack_req   = o_valid && (o_ack_now || o_ack_due || o_challenge);
+    wire logic ack_push  = ack_req && !ack_full;
+    wire logic ack_avail = ack_wr_q != ack_rd_q;
+    always_ff @(posedge clk) begin
+        if (ack_push)
+            ack_q[ack_wr_q[3:0]] <= {o_sid, o_snd_nxt, o_rcv_nxt, o_rcv_wnd, o_ts_en, o_ts_recent};
+    end
+    logic [AQW-1:0] ack_head;
+    always_comb ack_head = ack_q[ack_rd_q[3:0]];
+
+    // Per-session header fields, written by INSTALL: {peer MAC, remote IP, local IP,
+    // remote port, local port, our window shift}.
+    localparam int HW = 48 + 32 + 32 + 16 + 16 + 4;
+    logic [HW-1:0] tx_hdr [SESSIONS];
+    wire logic [7:0] ib_rcv_wscale = install_bytes[8*56 +: 8];
+    wire logic unused_ib_tx = ^ib_rcv_wscale[7:4];
+    always_ff @(posedge clk) begin
+        if (tcb_valid && tcb_ready)
+            tx_hdr[ct_cmd_sid] <= {install_bytes[8*50 +: 8], install_bytes[8*51 +: 8],
+                                   install_bytes[8*52 +: 8], install_bytes[8*53 +: 8],
+                                   install_bytes[8*54 +: 8], install_bytes[8*55 +: 8],
+                                   ib32(install_bytes, 0),
+                                   ib32(install_bytes, 4), install_bytes[8*8 +: 8],
+                                   install_bytes[8*9 +: 8], install_bytes[8*10 +: 8],
+                                   install_bytes[8*11 +: 8], ib_rcv_wscale[3:0]};
+    end
+
+    // Descriptor stage: the queue head and its session's header (BRAM read, 1 cycle).
+    logic           ad_valid_q;
+    logic [AQW-1:0] ad_req_q;
+    logic [HW-1:0]  ad_hdr_q;
+    logic           ad_ready;
+    wire logic ad_advance = !ad_valid_q || ad_ready;
+    always_ff @(posedge clk) begin
+        if (ad_advance) begin
+            ad_req_q <= ack_head;
+            ad_hdr_q <= tx_hdr[ack_head[AQW-1 -: SID_W]];
+        end
+    end
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            ack_wr_q   <= '0;
+            ack_rd_q   <= '0;
+            ad_valid_q <= 1'b0;
+        end else begin
+            if (ack_push) ack_wr_q <= ack_wr_q + 5'd1;
+            if (ad_advance) begin
+                ad_valid_q <= ack_avail;
+                if (ack_avail) ack_rd_q <= ack_rd_q + 5'd1;
+            end
+        end
+    end
+    // the descriptor's fields
+    wire logic [31:0] ad_seq    = ad_req_q[AQW-SID_W-1 -: 32];
+    wire logic [31:0] ad_ack    = ad_req_q[AQW-SID_W-33 -: 32];
+    wire logic [31:0] ad_wnd    = ad_req_q[64:33];
+    wire logic        ad_ts_en  = ad_req_q[32];
+    wire logic [31:0] ad_tsecr  = ad_req_q[31:0];
+    wire logic [47:0] ad_mac    = ad_hdr_q[HW-1 -: 48];
+    wire logic [31:0] ad_rip    = ad_hdr_q[HW-49 -: 32];
+    wire logic [31:0] ad_lip    = ad_hdr_q[HW-81 -: 32];
+    wire logic [15:0] ad_rport  = ad_hdr_q[HW-113 -: 16];
+    wire logic [15:0] ad_lport  = ad_hdr_q[HW-129 -: 16];
+    wire logic [3:0]  ad_wshift = ad_hdr_q[3:0];
+    // the advertised window: RCV.WND >> our shift, saturated to the 16-bit field
+    wire logic [31:0] ad_wnd_scaled = ad_wnd >> ad_wshift;
+    wire logic [15:0] ad_window = ad_wnd_scaled[31:16] != '0 ? 16'hFFFF : ad_wnd_scaled[15:0];
+
+    // TCP timestamp clock: milliseconds of the time base
+    logic [$clog2(TS_TICKS_PER_MS + 1)-1:0] ts_div_q;
+    logic [31:0] ts_clock_q;
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            ts_div_q   <= '0;
+            ts_clock_q <= '0;
+        end else if (tick) begin
+            if (32'(ts_div_q) == TS_TICKS_PER_MS - 1) begin
+                ts_div_q   <= '0;
+                ts_clock_q <= ts_clock_q + 32'd1;
+            end else begin
+                ts_div_q <= ts_div_q + 1'b1;
+            end
+        end
+    end
+
+    logic [63:0] acks_sent_q, acks_lost_q;
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            acks_sent_q <= '0;
+            acks_lost_q <= '0;
+        end else begin
+            if (ad_valid_q && ad_ready) acks_sent_q <= acks_sent_q + 64'd1;
+            if (ack_req && ack_full) acks_lost_q <= acks_lost_q + 64'd1;
+        end
+    end
+
     // ---- Link-error events: a small queue of hl_rx's records --------------------------------
     localparam int EQ = 8;
     logic [111:0] err_q [EQ];                       // {code, seq, expected, skipped}
@@ -406,7 +533,9 @@ module ftoe_engine #(
         else if (cnt_sel_q == 6'd40) cnt_value = err_lost_q;
         else if (cnt_sel_q == 6'd41) cnt_value = unsupported_q;
         else if (cnt_sel_q < 6'd58) cnt_value = seg_count;
-        else cnt_value = sev_lost_q;
+        else if (cnt_sel_q == 6'd58) cnt_value = sev_lost_q;
+        else if (cnt_sel_q == 6'd59) cnt_value = acks_sent_q;
+        else cnt_value = acks_lost_q;
     end
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
@@ -499,11 +628,40 @@ module ftoe_engine #(
         .m_axis_tdata(m_host_tdata), .m_axis_tvalid(m_host_tvalid), .m_axis_tready(m_host_tready)
     );
 
-    // ---- Transmit: host-built frames ---------------------------------------------------------
+    // ---- Transmit: the engine's ACKs and the host's raw frames onto MAC TX -----------------
+    logic [DATA_W-1:0]   ack_tdata, rawb_tdata;
+    logic [DATA_W/8-1:0] ack_tkeep, rawb_tkeep;
+    logic                ack_tvalid, ack_tready, ack_tlast;
+    logic                rawb_tvalid, rawb_tready, rawb_tlast;
+    tx_ack_build #(.DATA_W(DATA_W)) u_ack_build (
+        .clk, .rst,
+        .s_desc_valid(ad_valid_q), .s_desc_ready(ad_ready),
+        .s_desc_dst_mac(ad_mac), .s_desc_src_mac(cfg_mac),
+        .s_desc_src_ip(ad_lip), .s_desc_dst_ip(ad_rip),
+        .s_desc_src_port(ad_lport), .s_desc_dst_port(ad_rport),
+        .s_desc_seq(ad_seq), .s_desc_ack(ad_ack), .s_desc_flags(8'h10),
+        .s_desc_window(ad_window), .s_desc_ts_enable(ad_ts_en),
+        .s_desc_tsval(ts_clock_q), .s_desc_tsecr(ad_tsecr),
+        .m_axis_tdata(ack_tdata), .m_axis_tkeep(ack_tkeep), .m_axis_tvalid(ack_tvalid),
+        .m_axis_tready(ack_tready), .m_axis_tlast(ack_tlast)
+    );
+    wire logic unused_ad = ^{ad_req_q[AQW-1 -: SID_W], ad_wnd_scaled[15:0]};
+
     raw_tx_pack #(.DATA_W(DATA_W)) u_raw_tx (
         .clk, .rst,
         .s_axis_tdata(raw_data), .s_axis_tvalid(raw_valid), .s_axis_tready(raw_ready),
         .s_axis_tlast(raw_last),
+        .m_axis_tdata(rawb_tdata), .m_axis_tkeep(rawb_tkeep),
+        .m_axis_tvalid(rawb_tvalid), .m_axis_tready(rawb_tready),
+        .m_axis_tlast(rawb_tlast)
+    );
+
+    tx_frame_mux #(.DATA_W(DATA_W)) u_tx_mux (
+        .clk, .rst,
+        .s0_axis_tdata(ack_tdata), .s0_axis_tkeep(ack_tkeep), .s0_axis_tvalid(ack_tvalid),
+        .s0_axis_tready(ack_tready), .s0_axis_tlast(ack_tlast),
+        .s1_axis_tdata(rawb_tdata), .s1_axis_tkeep(rawb_tkeep), .s1_axis_tvalid(rawb_tvalid),
+        .s1_axis_tready(rawb_tready), .s1_axis_tlast(rawb_tlast),
         .m_axis_tdata(m_mac_tx_tdata), .m_axis_tkeep(m_mac_tx_tkeep),
         .m_axis_tvalid(m_mac_tx_tvalid), .m_axis_tready(m_mac_tx_tready),
         .m_axis_tlast(m_mac_tx_tlast)

@@ -60,8 +60,9 @@ package ftoe_pkg;
     //  INSTALL: {remote IPv4, local IPv4, remote port, local port} (12 bytes), then the
     //    session's receive state (HL_INSTALL_BYTES in all): RCV.NXT, RCV.WND, SND.UNA,
     //    SND.NXT, SND.WND, max SND.WND, SND.WL1, SND.WL2 (4 bytes each), the peer's
-    //    window shift (1), flags (1: bit 0 timestamps on), TS.Recent (4). REMOVE: the 12
-    //    key bytes. The session id is the header's; answered by INSTALLED/REMOVED with
+    //    window shift (1), flags (1: bit 0 timestamps on), TS.Recent (4), then what the
+    //    engine's own segments need: the peer's MAC (6) and our receive window shift (1,
+    //    applied to RCV.WND when it is advertised). REMOVE: the 12 key bytes. The session id is the header's; answered by INSTALLED/REMOVED with
     //    arg = HL_RES_*. The host owns session ids: it installs only free ones.
     //  PING: any payload, echoed by PONG (session and arg echoed too).
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
@@ -69,15 +70,15 @@ package ftoe_pkg;
     //  COUNTERS (little-endian): HL_CNT_RX 64-bit counters by RX_* reason, HL_CNT_LINK
     //    64-bit counters by HL_LINKERR_* code, link-error events lost, commands not
     //    supported yet, HL_CNT_SEG 64-bit counters by SEG_* outcome, session events
-    //    lost, then 32-bit connection-table occupancy, insert failures, stashed entries
-    //    and cuckoo moves.
+    //    lost, ACK segments sent, ACK requests lost (queue full), then 32-bit
+    //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
     localparam int          HL_KEY_BYTES      = 12;
-    localparam int          HL_INSTALL_BYTES  = 50;
+    localparam int          HL_INSTALL_BYTES  = 57;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;
-    localparam int          HL_CNT_WORDS      = 59;   // 64-bit words: 32 + 8 + 2 + 16 + 1
-    localparam int          HL_COUNTERS_BYTES = 488;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CNT_WORDS      = 61;   // 64-bit words: 32 + 8 + 2 + 16 + 3
+    localparam int          HL_COUNTERS_BYTES = 504;  // 8 * HL_CNT_WORDS + 16
 
     // Segment outcomes: one per segment of an installed session, the index of its
     // counter. The first that applies names it, in this order.

@@ -82,6 +82,11 @@ module cmd_exec #(
     if (8 * N64 + 16 != ftoe_pkg::HL_COUNTERS_BYTES) begin : g_bad_layout
         `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: COUNTERS layout disagrees with HL_COUNTERS_BYTES");
     end
+    // cnt_idx is 6 bits and got_q saturates at 63: the layouts must stay within them
+    if (N64 > 64 || IB > 62) begin : g_bad_widths
+        `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: %0d counter words (max 64) or %0d INSTALL bytes (max 62)",
+                                N64, IB);
+    end
 
     localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
                            ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
@@ -92,7 +97,7 @@ module cmd_exec #(
     logic [31:0]  session_q;
     logic [8*IB-1:0] gather_q;   // the first IB payload bytes, byte i in bits 8i+7:8i
     logic [5:0]   got_q;         // payload bytes gathered, saturating at 63
-    logic [5:0]   word_q;        // COUNTERS: word being sent
+    logic [6:0]   word_q;        // COUNTERS: word being sent (64-bit ones first)
     logic [2:0]   byte_q;
     logic [63:0]  value_q;
 
@@ -137,13 +142,13 @@ module cmd_exec #(
     // Events: the header in ANSWER, then the payload (ECHO or CNT_*).
     assign m_evt_valid = state_q == ANSWER;
     wire logic evt_hs  = m_evt_valid && m_evt_ready;
-    wire logic last_cnt_byte = word_q == 6'(NWORDS - 1) &&
-                               byte_q == (word_q >= 6'(N64) ? 3'd3 : 3'd7);
+    wire logic last_cnt_byte = word_q == 7'(NWORDS - 1) &&
+                               byte_q == (word_q >= 7'(N64) ? 3'd3 : 3'd7);
     assign m_pay_tvalid = state_q == ECHO ? s_pay_tvalid : state_q == CNT_SEND;
     assign m_pay_tdata  = state_q == ECHO ? s_pay_tdata : value_q[8*byte_q +: 8];
     assign m_pay_tlast  = state_q == ECHO ? s_pay_tlast : last_cnt_byte;
     wire logic out_hs   = m_pay_tvalid && m_pay_tready;
-    assign cnt_idx = word_q;
+    assign cnt_idx = word_q[5:0];
 
     always_ff @(posedge clk) begin
         unsupported <= 1'b0;
@@ -222,11 +227,11 @@ module cmd_exec #(
                     state_q <= kind_q == ftoe_pkg::HL_CMD_READ_COUNTERS ? ANSWER : IDLE;
                 CNT_READ: state_q <= CNT_LATCH;  // cnt_idx = word_q; the value comes next cycle
                 CNT_LATCH: begin
-                    case (word_q - 6'(N64))
-                        6'd0: value_q <= 64'(ct_occupancy);
-                        6'd1: value_q <= 64'(ct_insert_failures);
-                        6'd2: value_q <= 64'(ct_stashed);
-                        6'd3: value_q <= 64'(ct_moves);
+                    case (word_q - 7'(N64))
+                        7'd0: value_q <= 64'(ct_occupancy);
+                        7'd1: value_q <= 64'(ct_insert_failures);
+                        7'd2: value_q <= 64'(ct_stashed);
+                        7'd3: value_q <= 64'(ct_moves);
                         default: value_q <= cnt_value;
                     endcase
                     byte_q <= '0;
@@ -235,8 +240,8 @@ module cmd_exec #(
                 CNT_SEND: if (out_hs) begin
                     byte_q <= byte_q + 3'd1;
                     if (last_cnt_byte) state_q <= IDLE;
-                    else if (byte_q == (word_q >= 6'(N64) ? 3'd3 : 3'd7)) begin
-                        word_q <= word_q + 6'd1;
+                    else if (byte_q == (word_q >= 7'(N64) ? 3'd3 : 3'd7)) begin
+                        word_q <= word_q + 7'd1;
                         state_q <= CNT_READ;
                     end
                 end

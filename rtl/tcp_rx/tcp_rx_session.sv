@@ -60,6 +60,9 @@ module tcp_rx_session #(
     output logic [31:0]                      m_rcv_wnd,
     output logic [31:0]                      m_snd_una,
     output logic [31:0]                      m_snd_wnd,
+    output logic [31:0]                      m_snd_nxt,       // unchanged by tcp_rx
+    output logic                             m_ts_enabled,
+    output logic [31:0]                      m_ts_recent,     // after this segment
     output logic                             m_deliver,
     output logic [15:0]                      m_deliver_offset,
     output logic [15:0]                      m_deliver_len,
@@ -205,6 +208,9 @@ module tcp_rx_session #(
                     a_wl2, a_ts_recent, a_wscale, a_ts_en};
         m_valid  = a_valid;
         m_sid    = wb_sid;
+        m_snd_nxt    = a_snd_nxt;
+        m_ts_enabled = a_ts_en;
+        m_ts_recent  = a_ts_recent;
         m_tag    = a_tag[TAG_W-1:0];
     end
 endmodule

@@ -24,8 +24,11 @@ struct EngineSimOptions {
     int host_ready_percent = 100;  // chance the host takes an event byte in a cycle
     int tx_ready_percent = 100;    // chance the MAC takes a TX beat in a cycle
     int app_ready_percent = 100;   // chance the app takes an app RX beat in a cycle
+    int cycles_per_tick = 156;     // time base: 1 us at 156.25 MHz (0: no ticks)
     uint64_t seed = 1;
     bool record_cycles = true;     // keep rx_tlast_cycles / host_byte_cycles (soak runs: off)
+    bool deframe_events = true;    // false: host-link bytes go to host_out raw (a Link
+                                   // above does its own deframing)
 };
 
 template <typename Model, int DATA_W>
@@ -42,6 +45,7 @@ public:
         io.m_host_tready = 0;
         io.m_mac_tx_tready = 0;
         io.m_app_rx_tready = 0;
+        io.tick = 0;
     }
 
     Model& io() { return sim_.io(); }
@@ -76,6 +80,7 @@ public:
         io.m_host_tready = int(rng_() % 100) < opt_.host_ready_percent;
         io.m_mac_tx_tready = int(rng_() % 100) < opt_.tx_ready_percent;
         io.m_app_rx_tready = int(rng_() % 100) < opt_.app_ready_percent;
+        io.tick = opt_.cycles_per_tick > 0 && sim_.cycle() % uint64_t(opt_.cycles_per_tick) == 0;
         sim_.settle();
         if (rx_go && io.s_mac_rx_tready) {
             if (rx_.front().beat.last && opt_.record_cycles) rx_tlast_cycles.push_back(sim_.cycle());
@@ -84,7 +89,8 @@ public:
         if (io.s_host_tvalid && io.s_host_tready) host_in_.pop_front();
         if (io.m_host_tvalid && io.m_host_tready) {
             const uint8_t b = io.m_host_tdata;
-            deframer_.push(&b, 1);
+            if (opt_.deframe_events) deframer_.push(&b, 1);
+            else host_out.push_back(b);
             last_host_byte_cycle = sim_.cycle();
             if (opt_.record_cycles) host_byte_cycles.push_back(sim_.cycle());
         }
@@ -108,10 +114,13 @@ public:
     bool inputs_drained() const { return rx_.empty() && host_in_.empty(); }
 
     std::deque<Event> events;                 // from the host link, in order
+    std::deque<uint8_t> host_out;             // raw host-link bytes (deframe_events off)
     std::vector<Bytes> tx_frames;             // from MAC TX, in order
+    std::vector<uint64_t> tx_first_cycles;    // cycle each MAC TX frame's first beat was taken
     struct AppPacket {
         uint32_t session;
         Bytes bytes;
+        uint64_t first_cycle;                 // the cycle its first beat was taken
         uint64_t last_cycle;                  // the cycle its tlast beat was taken
     };
     std::vector<AppPacket> app_rx;            // from the app RX stream, in order
@@ -134,6 +143,7 @@ private:
         io.s_mac_rx_tkeep = static_cast<std::remove_reference_t<decltype(io.s_mac_rx_tkeep)>>(b.keep);
     }
     void collect_tx(Model& io) {
+        if (tx_partial_.empty() && opt_.record_cycles) tx_first_cycles.push_back(sim_.cycle());
         for (int lane = 0; lane < DATA_W / 8; lane++) {
             if (!((uint64_t(io.m_mac_tx_tkeep) >> lane) & 1)) continue;
             if constexpr (DATA_W <= 64)
@@ -155,7 +165,10 @@ private:
         while (n < DATA_W / 8 && ((keep >> n) & 1)) n++;
         if ((n < DATA_W / 8 && !io.m_app_rx_tlast) || (n < 64 && (keep >> n) != 0))
             app_rx_malformed++;
-        if (app_partial_.empty()) app_session_ = io.m_app_rx_tdest;
+        if (app_partial_.empty()) {
+            app_session_ = io.m_app_rx_tdest;
+            app_first_cycle_ = sim_.cycle();
+        }
         else if (app_session_ != io.m_app_rx_tdest) app_rx_malformed++;
         for (int lane = 0; lane < n; lane++) {
             if constexpr (DATA_W <= 64)
@@ -164,7 +177,7 @@ private:
                 app_partial_.push_back(uint8_t(io.m_app_rx_tdata[lane / 4] >> (8 * (lane % 4))));
         }
         if (io.m_app_rx_tlast) {
-            app_rx.push_back({app_session_, std::move(app_partial_), sim_.cycle()});
+            app_rx.push_back({app_session_, std::move(app_partial_), app_first_cycle_, sim_.cycle()});
             app_partial_.clear();
         }
     }
@@ -183,6 +196,7 @@ private:
     Bytes tx_partial_;
     Bytes app_partial_;
     uint32_t app_session_ = 0;
+    uint64_t app_first_cycle_ = 0;
     uint64_t frames_queued_ = 0;
 };
 

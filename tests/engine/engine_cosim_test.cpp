@@ -467,7 +467,46 @@ struct SessionUnderTest {
     uint32_t sid;
     driver::FourTuple tuple;
     kernel::TcpRxState model;
+    uint64_t peer_mac = 0;
+    uint8_t rcv_wscale = 0;
 };
+
+// An ACK the engine owes: <SEQ=SND.NXT><ACK=RCV.NXT><WND=RCV.WND >> shift>, TSecr.
+struct WantAck {
+    std::size_t session;  // index into the sessions
+    uint32_t seq, ack;
+    uint16_t window;
+    bool ts;
+    uint32_t tsecr;
+};
+
+// The engine's ACK frame `f` checked as its peer would receive it: well-formed, both
+// checksums right (the reference parser, configured as the peer, classifies it as TCP),
+// addressed to the session's peer, and carrying exactly `w`. `max_tsval` bounds TSval
+// (the engine's millisecond clock at the end of the run).
+void expect_ack(const Bytes& f, const SessionUnderTest& s, const WantAck& w, uint32_t max_tsval,
+                std::size_t i) {
+    kernel::RxParseConfig peer;
+    peer.our_mac = s.peer_mac;
+    peer.our_ip = s.tuple.remote_ip;
+    const auto m = kernel::eth_rx_parse(f.data(), int(f.size()), false, peer);
+    ASSERT_EQ(m.reason, RxReason::kTcp) << "ACK " << i << " is not a valid segment for the peer: "
+                                        << driver::rx_reason_name(m.reason);
+    EXPECT_EQ(m.src_ip, s.tuple.local_ip) << "ACK " << i;
+    EXPECT_EQ(m.src_port, s.tuple.local_port) << "ACK " << i;
+    EXPECT_EQ(m.dst_port, s.tuple.remote_port) << "ACK " << i;
+    EXPECT_EQ(m.src_mac, kOurMac) << "ACK " << i;
+    EXPECT_EQ(m.flags, kernel::tcp_flag::kAck) << "ACK " << i;
+    EXPECT_EQ(m.seq, w.seq) << "ACK " << i;
+    EXPECT_EQ(m.ack, w.ack) << "ACK " << i;
+    EXPECT_EQ(m.window, w.window) << "ACK " << i;
+    EXPECT_EQ(m.payload_len, 0) << "ACK " << i;
+    EXPECT_EQ(m.opts.has_ts, w.ts) << "ACK " << i;
+    if (w.ts) {
+        EXPECT_EQ(m.opts.tsecr, w.tsecr) << "ACK " << i;
+        EXPECT_LE(m.opts.tsval, max_tsval) << "ACK " << i;
+    }
+}
 
 // Plays segments into installed sessions and holds the engine's outcome counters,
 // PEER_* events and app RX payload to tcp_rx_accept() applied to each session in order:
@@ -478,10 +517,17 @@ void play_segments(E& e, std::vector<SessionUnderTest>& sessions,
     std::map<SegOutcome, uint64_t> want;
     std::vector<std::pair<Kind, uint32_t>> want_events;
     std::vector<std::pair<uint32_t, Bytes>> want_app;  // {session, bytes}
+    std::vector<WantAck> want_acks;
     for (const auto& [which, g] : script) {
         auto& s = sessions[which];
         const auto d = kernel::tcp_rx_accept(s.model, g);
         want[outcome_of(d, g)]++;
+        if (d.ack_now || d.ack_due || d.challenge_ack) {
+            const uint32_t wnd = d.next.rcv_wnd >> s.rcv_wscale;
+            want_acks.push_back({which, d.next.snd_nxt, d.next.rcv_nxt,
+                                 uint16_t(wnd > 0xFFFF ? 0xFFFF : wnd), s.model.ts_enabled,
+                                 d.next.ts_recent});
+        }
         if (d.deliver && d.deliver_len > 0) {
             Bytes b(d.deliver_len);
             for (uint32_t i = 0; i < d.deliver_len; i++) b[i] = stream_byte(g.seq + d.deliver_offset + i);
@@ -517,6 +563,16 @@ void play_segments(E& e, std::vector<SessionUnderTest>& sessions,
         ASSERT_EQ(e.app_rx[i].session, want_app[i].first) << "app packet " << i;
         ASSERT_EQ(e.app_rx[i].bytes, want_app[i].second) << "app packet " << i;
     }
+    // every ACK tcp_rx asked for, in order, on MAC TX
+    EXPECT_EQ(c.acks_lost, 0u);
+    EXPECT_EQ(c.acks_sent, want_acks.size());
+    ASSERT_EQ(e.tx_frames.size(), want_acks.size()) << "ACK frames";
+    const uint32_t max_tsval = uint32_t(e.cycle() / 156 / 1000 + 1);
+    for (std::size_t i = 0; i < want_acks.size(); i++) {
+        expect_ack(e.tx_frames[i], sessions[want_acks[i].session], want_acks[i], max_tsval, i);
+        if (::testing::Test::HasFatalFailure()) return;
+    }
+    std::printf("%zu ACK frames checked\n", want_acks.size());
 }
 
 template <class E>
@@ -534,7 +590,10 @@ void installed_session_segments_follow_rfc9293() {
     st.snd_wl2 = st.snd_una;
     st.timestamps = true;
     st.ts_recent = 100;
-    std::vector<SessionUnderTest> sessions{{17, {0xc0a80a01, kOurIp, 33000, 80}, as_rx_state(st)}};
+    st.peer_mac = 0x02aa00000017ull;
+    st.rcv_wscale = 2;
+    std::vector<SessionUnderTest> sessions{
+        {17, {0xc0a80a01, kOurIp, 33000, 80}, as_rx_state(st), st.peer_mac, st.rcv_wscale}};
     ASSERT_EQ(table_command(e, Kind::kInstall, 17, sessions[0].tuple, st), TableResult::kInserted);
 
     using namespace kernel::tcp_flag;
@@ -569,12 +628,144 @@ void installed_session_segments_follow_rfc9293() {
     EXPECT_EQ(sessions[0].model.rcv_nxt, r + 4581) << "the script's own arithmetic";
 }
 
+// The header's RX figure (DESIGN.md §7 measures to the last byte; the header states the
+// first beat, the rest follow at 1 beat/cycle): on an idle engine an in-order data
+// segment's first payload beat is offered 18 + w cycles after its tlast (parser 7,
+// lookup 2, queue 1, tcp_rx_session 4, payload store 4 + w; w = the ring words under the
+// first beat), its beats back to back.
+template <class E>
+void payload_reaches_app_at_stated_latency() {
+    constexpr int NB = E::kDataW / 8;
+    for (std::size_t payload : {std::size_t(1), std::size_t(64), std::size_t(1000)}) {
+        EngineSimOptions o = options(0, 100, 100, 3);
+        o.app_ready_percent = 100;  // the contract is for an app that keeps up
+        E e(o);
+        configure(e);
+        driver::SessionState st;
+        st.rcv_wnd = 1u << 20;
+        st.snd_nxt = 1;
+        const driver::FourTuple t{0x0a000009, kOurIp, 5555, 80};
+        ASSERT_EQ(table_command(e, Kind::kInstall, 9, t, st), TableResult::kInserted);
+        e.run(20);
+        const Bytes f = tcp_frame(t, 0, payload);
+        e.send_frame(f);
+        ASSERT_TRUE(e.run_until([&] { return !e.app_rx.empty(); }, 10000));
+        ASSERT_EQ(e.app_rx[0].bytes.size(), payload);
+        kernel::RxParseConfig ours;
+        ours.our_mac = kOurMac;
+        ours.our_ip = kOurIp;
+        const std::size_t off = kernel::eth_rx_parse(f.data(), int(f.size()), false, ours).payload_off;
+        const std::size_t shift = off % NB;
+        const uint64_t w = shift + std::min<std::size_t>(payload, NB) > NB ? 2 : 1;
+        EXPECT_EQ(e.app_rx[0].first_cycle - e.rx_tlast_cycles.back(), 18 + w)
+            << payload << "-byte payload at offset " << off;
+        EXPECT_EQ(e.app_rx[0].last_cycle - e.app_rx[0].first_cycle, (payload + NB - 1) / NB - 1)
+            << "beats not back to back";
+    }
+}
+// The header's ACK figure: on an idle engine the ACK a segment asks for (here an
+// out-of-order segment: an immediate duplicate ACK) has its first beat on MAC TX 19
+// cycles after the segment's tlast (decision 14, ACK queue 1, header read 1, builder 3).
+template <class E>
+void ack_leaves_at_stated_latency() {
+    E e(options(0, 100, 100, 4));
+    configure(e);
+    driver::SessionState st;
+    st.rcv_nxt = 5000;
+    st.rcv_wnd = 1u << 16;
+    st.snd_nxt = 1;
+    st.peer_mac = 0x02dd00000001ull;
+    const driver::FourTuple t{0x0a000011, kOurIp, 6000, 80};
+    ASSERT_EQ(table_command(e, Kind::kInstall, 11, t, st), TableResult::kInserted);
+    e.run(20);
+    e.send_frame(tcp_frame(t, 9000, 100));  // beyond RCV.NXT: out of order
+    ASSERT_TRUE(e.run_until([&] { return !e.tx_frames.empty(); }, 10000));
+    EXPECT_EQ(e.tx_first_cycles[0] - e.rx_tlast_cycles.back(), 19u);
+}
+TEST(EngineCosim, AckLeavesAtStatedLatency) { ack_leaves_at_stated_latency<Engine>(); }
+TEST(EngineCosim512, AckLeavesAtStatedLatency) { ack_leaves_at_stated_latency<Engine512>(); }
+
+TEST(EngineCosim, PayloadReachesAppAtStatedLatency) { payload_reaches_app_at_stated_latency<Engine>(); }
+TEST(EngineCosim512, PayloadReachesAppAtStatedLatency) { payload_reaches_app_at_stated_latency<Engine512>(); }
+
 TEST(EngineCosim, InstalledSessionSegmentsFollowRfc9293) {
     installed_session_segments_follow_rfc9293<Engine>();
 }
 TEST(EngineCosim512, InstalledSessionSegmentsFollowRfc9293) {
     installed_session_segments_follow_rfc9293<Engine512>();
 }
+
+// A second script: overlapping data, the window filling up to zero and a zero-window
+// probe, and every RFC 5961 case (RST exact / in window / outside; SYN in window; ACK
+// of unsent data; ACK too old). The reference decides; the script also states what it
+// expects of the reference, so a change to either shows.
+template <class E>
+void window_and_rfc5961_script() {
+    E e(options(20, 80, 100, 41));
+    configure(e);
+    driver::SessionState st;
+    st.rcv_nxt = 1000;
+    st.rcv_wnd = 3000;  // small: the script fills it
+    st.snd_una = 70000;
+    st.snd_nxt = 72000;
+    st.snd_wnd = 20000;
+    st.max_snd_wnd = 20000;
+    st.snd_wl1 = st.rcv_nxt - 1;
+    st.snd_wl2 = st.snd_una;
+    st.peer_mac = 0x02cc00000021ull;
+    std::vector<SessionUnderTest> sessions{
+        {21, {0xc0a80a07, kOurIp, 41000, 443}, as_rx_state(st), st.peer_mac, st.rcv_wscale}};
+    ASSERT_EQ(table_command(e, Kind::kInstall, 21, sessions[0].tuple, st), TableResult::kInserted);
+    using namespace kernel::tcp_flag;
+    const auto seg = [](uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len) {
+        kernel::TcpRxSegment g;
+        g.seq = seq;
+        g.ack = ack;
+        g.flags = flags;
+        g.window = 20000;
+        g.payload_len = len;
+        return g;
+    };
+    const std::vector<std::pair<std::size_t, kernel::TcpRxSegment>> script = {
+        {0, seg(1000 + 100, 70000, kRst, 0)},       // RST in window, not exact: challenge
+        {0, seg(90000, 70000, kRst, 0)},            // RST outside the window: dropped
+        {0, seg(1000, 70000, kSyn, 0)},             // SYN on a synchronized session
+        {0, seg(1000, 80000, kAck, 0)},             // ACK of data never sent: challenge
+        {0, seg(1000, 70000 - 30000, kAck, 0)},     // ACK older than SND.UNA - MAX.SND.WND
+        {0, seg(1000, 70000, kAck, 1000)},          // in order: 1000 delivered, window 2000
+        {0, seg(1500, 70000, kAck, 1000)},          // overlap: the last 500 are new
+        {0, seg(2500, 70000, kAck, 2000)},          // fills the window: 1500 taken, clipped
+        {0, seg(4000, 70000, kAck, 1)},             // zero-window probe: not acceptable, ACK
+        {0, seg(4000, 70000, kAck, 0)},             // empty segment at RCV.NXT, window 0: ok
+        {0, seg(4000, 71000, kAck, 0)},             // ACK advances SND.UNA
+        {0, seg(4000, 71000, kRst, 0)},             // RST exact: PEER_RST
+    };
+    // What the reference itself must say for the script to mean what its comments say.
+    {
+        kernel::TcpRxState m = sessions[0].model;
+        std::vector<kernel::TcpRxDecision> d;
+        for (const auto& [k, g] : script) {
+            d.push_back(kernel::tcp_rx_accept(m, g));
+            m = d.back().next;
+        }
+        EXPECT_TRUE(d[0].challenge_ack && !d[0].rst_event);
+        EXPECT_FALSE(d[1].rst_event || d[1].challenge_ack);
+        EXPECT_TRUE(d[2].challenge_ack && d[2].syn_event);
+        EXPECT_TRUE(d[3].challenge_ack);
+        EXPECT_FALSE(d[4].deliver || d[4].acked) << "an ACK that old changes nothing";
+        EXPECT_EQ(d[5].deliver_len, 1000u);
+        EXPECT_EQ(d[6].deliver_offset, 500u);
+        EXPECT_EQ(d[6].deliver_len, 500u);
+        EXPECT_EQ(d[7].deliver_len, 1500u);
+        EXPECT_EQ(d[7].next.rcv_wnd, 0u) << "the window is full";
+        EXPECT_TRUE(d[8].ack_now && !d[8].deliver) << "a probe into a zero window is ACKed, not taken";
+        EXPECT_EQ(d[10].acked, 1000u);
+        EXPECT_TRUE(d[11].rst_event);
+    }
+    play_segments(e, sessions, script);
+}
+TEST(EngineCosim, ScriptedWindowFullZeroWindowAndRfc5961Cases) { window_and_rfc5961_script<Engine>(); }
+TEST(EngineCosim512, ScriptedWindowFullZeroWindowAndRfc5961Cases) { window_and_rfc5961_script<Engine512>(); }
 
 template <class E>
 void random_segments_over_installed_sessions(int rx_idle) {
@@ -595,9 +786,11 @@ void random_segments_over_installed_sessions(int rx_idle) {
         st.snd_wl2 = st.snd_una;
         st.timestamps = i % 2 == 0;
         st.ts_recent = uint32_t(rng());
+        st.peer_mac = 0x02bb00000000ull + i;
+        st.rcv_wscale = uint8_t(rng() % 15);
         const driver::FourTuple t{0x0b000000 + i, kOurIp, uint16_t(20000 + i), 8080};
         ASSERT_EQ(table_command(e, Kind::kInstall, 300 + i, t, st), TableResult::kInserted);
-        sessions.push_back({300 + i, t, as_rx_state(st)});
+        sessions.push_back({300 + i, t, as_rx_state(st), st.peer_mac, st.rcv_wscale});
     }
     // Plan segments against a shadow of the models so they stay plausible.
     std::vector<kernel::TcpRxState> shadow;

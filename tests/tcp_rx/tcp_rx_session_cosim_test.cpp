@@ -89,7 +89,15 @@ std::string differences(const Vtcp_rx_session& io, const TcpRxDecision& want) {
     got.next.snd_una = io.m_snd_una;
     got.next.snd_wnd = io.m_snd_wnd;
     read_decision_flags(io, got);
-    return decision_differences(got, want, false);
+    std::string d = decision_differences(got, want, false);
+    // what the engine's ACKs take from the session: SND.NXT, TS.Recent, timestamps on
+    auto cmp = [&](const char* name, uint64_t g, uint64_t w) {
+        if (g != w) d += std::string(" ") + name + " " + std::to_string(g) + "/" + std::to_string(w);
+    };
+    cmp("snd_nxt", io.m_snd_nxt, want.next.snd_nxt);
+    cmp("ts_recent", io.m_ts_recent, want.next.ts_recent);
+    cmp("ts_enabled", io.m_ts_enabled, want.next.ts_enabled);
+    return d;
 }
 
 TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
