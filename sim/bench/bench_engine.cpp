@@ -6,13 +6,14 @@
 //     be decided as fast path (the 512-bit, 322 MHz engine is linted, not yet benched);
 //   - latency in cycles (exact: simulated): RX as ../shared/DESIGN.md §7 defines it (a
 //     data segment's tlast on MAC RX to its last payload byte on the app RX stream, idle
-//     engine, for each payload size), and a slow-path frame's tlast to the first byte of
-//     its host event (the receive decision inside both is 9 cycles by design);
+//     engine, for each payload size), an out-of-order segment's tlast to the first beat
+//     of its duplicate ACK on MAC TX, and a slow-path frame's tlast to the first byte of
+//     its host event (the receive decision inside all three is 9 cycles by design);
 //   - connection-table occupancy: random 4-tuples installed through INSTALL commands
 //     until inserts fail, occupancy at the first failure and at 0.1% failures;
 //   - simulation speed of the whole engine in cycles per wall-clock second.
-// TX latency and echo turnaround (DESIGN.md §7) need tcp_tx, which the engine does not
-// have yet: reported as null, with the reason.
+// TX latency and echo turnaround (DESIGN.md §7) need data transmission, which the engine
+// does not have yet (it sends ACKs only): reported as null, with the reason.
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -137,6 +138,22 @@ Throughput rx_throughput(std::size_t payload, uint64_t frames, double& sim_cycle
     return r;
 }
 
+// tlast of an out-of-order segment (which asks for an immediate duplicate ACK) to the
+// first beat of that ACK on MAC TX, idle engine.
+uint64_t ack_latency() {
+    Engine e;
+    configure(e);
+    const driver::FourTuple t{0x0a000001, kOurIp, 40001, 7};
+    if (install(e, 6, t) != driver::TableResult::kInserted)
+        throw std::runtime_error("install failed in an empty table");
+    e.run(50);
+    e.send_frame(segment(t, 5000, 64));  // RCV.NXT is 0: out of order
+    e.run_until([&] { return !e.tx_frames.empty(); }, 100000);
+    if (e.tx_frames.size() != 1 || e.tx_first_cycles.empty() || e.rx_tlast_cycles.empty())
+        throw std::runtime_error("the out-of-order segment was not answered by one ACK");
+    return e.tx_first_cycles[0] - e.rx_tlast_cycles.back();
+}
+
 // DESIGN.md §7 RX latency: tlast of an in-order data segment on MAC RX to the cycle its
 // last payload byte is taken from the app RX stream (app always ready), idle engine.
 uint64_t rx_latency(std::size_t payload) {
@@ -225,6 +242,7 @@ int run_engine(const std::vector<std::string>& args) {
     std::vector<std::pair<std::size_t, uint64_t>> rx_lat;
     for (std::size_t payload : {std::size_t(64), std::size_t(512), std::size_t(1460)})
         rx_lat.push_back({payload, rx_latency(payload)});
+    const uint64_t ack_lat = ack_latency();
     const Occupancy occ = table_occupancy();
     const double occ_first = double(occ.at_first_failure) / kSessions;
     const double occ_limit = double(occ.at_limit) / kSessions;
@@ -248,10 +266,12 @@ int run_engine(const std::vector<std::string>& args) {
         j.null("echo_turnaround_cycles");
         j.null("tx_beats_per_cycle");
         Json why;
-        why.str("tx_latency_cycles", "tcp_tx is not built yet");
-        why.str("echo_turnaround_cycles", "needs the app streams and tcp_tx");
-        why.str("tx_beats_per_cycle", "tcp_tx is not built yet");
+        why.str("tx_latency_cycles", "the engine sends ACKs but no data yet (no TX buffer or app TX stream)");
+        why.str("echo_turnaround_cycles", "needs the app TX stream, data transmission and the echo app");
+        why.str("tx_beats_per_cycle", "the engine sends ACKs but no data yet");
         j.obj("not_measured", why);
+        j.num("ack_latency_cycles", ack_lat);
+        j.num("ack_latency_ns_156mhz", double(ack_lat) * 1e9 / kClock64);
         j.num("slow_path_latency_cycles", slow_latency);
         j.num("slow_path_latency_ns_156mhz", double(slow_latency) * 1e9 / kClock64);
         j.num("rx_beats_per_cycle", min_bpc);
@@ -286,7 +306,9 @@ int run_engine(const std::vector<std::string>& args) {
     for (const auto& [payload, cycles] : rx_lat)
         std::printf("  RX, tlast -> last app byte, %4zu-byte payload   %llu  (%.1f ns @156.25MHz)\n",
                     payload, (unsigned long long)cycles, double(cycles) * 1e9 / kClock64);
-    std::printf("  TX / echo turnaround (DESIGN.md §7)              not yet: tcp_tx\n");
+    std::printf("  ACK, segment tlast -> first ACK beat on MAC TX  %llu  (%.1f ns @156.25MHz)\n",
+                (unsigned long long)ack_lat, double(ack_lat) * 1e9 / kClock64);
+    std::printf("  TX / echo turnaround (DESIGN.md §7)              not yet: data transmission\n");
     std::printf("\nconnection table, random 4-tuples through INSTALL\n");
     std::printf("  occupancy at the first failed insert            %.1f%%\n", 100 * occ_first);
     std::printf("  occupancy when failures pass 0.1%% of inserts    %.1f%% (%llu attempts, %llu failed)\n",
