@@ -89,6 +89,7 @@ Bytes install_payload(const FourTuple& t, const SessionState& s) {
     put_be(b, s.ts_recent, 4);
     put_be(b, s.peer_mac, 6);
     b.push_back(s.rcv_wscale);
+    put_be(b, s.tsval_now, 4);
     return b;
 }
 

@@ -89,9 +89,10 @@ struct SessionState {
     // for the engine's own segments (ACKs, data)
     uint64_t peer_mac = 0;   // 48 bits, first byte on the wire in bits 47:40
     uint8_t rcv_wscale = 0;  // shift applied to RCV.WND when advertised (0..14)
+    uint32_t tsval_now = 0;  // our TSval now (ms clock): the engine's TSvals continue it
 };
 constexpr std::size_t kKeyBytes = 12;
-constexpr std::size_t kInstallBytes = 57;
+constexpr std::size_t kInstallBytes = 61;
 Bytes table_key_payload(const FourTuple& t);  // REMOVE
 Bytes install_payload(const FourTuple& t, const SessionState& s);
 

@@ -393,9 +393,28 @@ module ftoe_engine #(
     logic [AQW-1:0] ack_head;
     always_comb ack_head = ack_q[ack_rd_q[3:0]];
 
+    // TCP timestamp clock: milliseconds of the time base
+    logic [$clog2(TS_TICKS_PER_MS + 1)-1:0] ts_div_q;
+    logic [31:0] ts_clock_q;
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            ts_div_q   <= '0;
+            ts_clock_q <= '0;
+        end else if (tick) begin
+            if (32'(ts_div_q) == TS_TICKS_PER_MS - 1) begin
+                ts_div_q   <= '0;
+                ts_clock_q <= ts_clock_q + 32'd1;
+            end else begin
+                ts_div_q <= ts_div_q + 1'b1;
+            end
+        end
+    end
+
     // Per-session header fields, written by INSTALL: {peer MAC, remote IP, local IP,
-    // remote port, local port, our window shift}.
-    localparam int HW = 48 + 32 + 32 + 16 + 16 + 4;
+    // remote port, local port, our window shift, TSval offset}. The offset makes the
+    // engine's TSvals continue the host's clock: TSval = ts clock + (host's TSval at
+    // install - ts clock at install).
+    localparam int HW = 48 + 32 + 32 + 16 + 16 + 4 + 32;
     logic [HW-1:0] tx_hdr [SESSIONS];
     wire logic [7:0] ib_rcv_wscale = install_bytes[8*56 +: 8];
     wire logic unused_ib_tx = ^ib_rcv_wscale[7:4];
@@ -407,7 +426,8 @@ module ftoe_engine #(
                                    ib32(install_bytes, 0),
                                    ib32(install_bytes, 4), install_bytes[8*8 +: 8],
                                    install_bytes[8*9 +: 8], install_bytes[8*10 +: 8],
-                                   install_bytes[8*11 +: 8], ib_rcv_wscale[3:0]};
+                                   install_bytes[8*11 +: 8], ib_rcv_wscale[3:0],
+                                   ib32(install_bytes, 57) - ts_clock_q};
     end
 
     // Descriptor stage: the queue head and its session's header (BRAM read, 1 cycle).
@@ -446,27 +466,11 @@ module ftoe_engine #(
     wire logic [31:0] ad_lip    = ad_hdr_q[HW-81 -: 32];
     wire logic [15:0] ad_rport  = ad_hdr_q[HW-113 -: 16];
     wire logic [15:0] ad_lport  = ad_hdr_q[HW-129 -: 16];
-    wire logic [3:0]  ad_wshift = ad_hdr_q[3:0];
+    wire logic [3:0]  ad_wshift = ad_hdr_q[35:32];
+    wire logic [31:0] ad_ts_off = ad_hdr_q[31:0];
     // the advertised window: RCV.WND >> our shift, saturated to the 16-bit field
     wire logic [31:0] ad_wnd_scaled = ad_wnd >> ad_wshift;
     wire logic [15:0] ad_window = ad_wnd_scaled[31:16] != '0 ? 16'hFFFF : ad_wnd_scaled[15:0];
-
-    // TCP timestamp clock: milliseconds of the time base
-    logic [$clog2(TS_TICKS_PER_MS + 1)-1:0] ts_div_q;
-    logic [31:0] ts_clock_q;
-    always_ff @(posedge clk) begin
-        if (rst) begin
-            ts_div_q   <= '0;
-            ts_clock_q <= '0;
-        end else if (tick) begin
-            if (32'(ts_div_q) == TS_TICKS_PER_MS - 1) begin
-                ts_div_q   <= '0;
-                ts_clock_q <= ts_clock_q + 32'd1;
-            end else begin
-                ts_div_q <= ts_div_q + 1'b1;
-            end
-        end
-    end
 
     logic [63:0] acks_sent_q, acks_lost_q;
     always_ff @(posedge clk) begin
@@ -641,7 +645,7 @@ module ftoe_engine #(
         .s_desc_src_port(ad_lport), .s_desc_dst_port(ad_rport),
         .s_desc_seq(ad_seq), .s_desc_ack(ad_ack), .s_desc_flags(8'h10),
         .s_desc_window(ad_window), .s_desc_ts_enable(ad_ts_en),
-        .s_desc_tsval(ts_clock_q), .s_desc_tsecr(ad_tsecr),
+        .s_desc_tsval(ts_clock_q + ad_ts_off), .s_desc_tsecr(ad_tsecr),
         .m_axis_tdata(ack_tdata), .m_axis_tkeep(ack_tkeep), .m_axis_tvalid(ack_tvalid),
         .m_axis_tready(ack_tready), .m_axis_tlast(ack_tlast)
     );

@@ -61,8 +61,10 @@ package ftoe_pkg;
     //    session's receive state (HL_INSTALL_BYTES in all): RCV.NXT, RCV.WND, SND.UNA,
     //    SND.NXT, SND.WND, max SND.WND, SND.WL1, SND.WL2 (4 bytes each), the peer's
     //    window shift (1), flags (1: bit 0 timestamps on), TS.Recent (4), then what the
-    //    engine's own segments need: the peer's MAC (6) and our receive window shift (1,
-    //    applied to RCV.WND when it is advertised). REMOVE: the 12 key bytes. The session id is the header's; answered by INSTALLED/REMOVED with
+    //    engine's own segments need: the peer's MAC (6), our receive window shift (1,
+    //    applied to RCV.WND when it is advertised) and the host's TSval at install (4:
+    //    the engine's TSvals continue the host's millisecond clock from there, so the
+    //    peer's PAWS sees one clock). REMOVE: the 12 key bytes. The session id is the header's; answered by INSTALLED/REMOVED with
     //    arg = HL_RES_*. The host owns session ids: it installs only free ones.
     //  PING: any payload, echoed by PONG (session and arg echoed too).
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
@@ -73,7 +75,7 @@ package ftoe_pkg;
     //    lost, ACK segments sent, ACK requests lost (queue full), then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
     localparam int          HL_KEY_BYTES      = 12;
-    localparam int          HL_INSTALL_BYTES  = 57;
+    localparam int          HL_INSTALL_BYTES  = 61;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;

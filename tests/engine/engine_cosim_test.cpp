@@ -469,6 +469,7 @@ struct SessionUnderTest {
     kernel::TcpRxState model;
     uint64_t peer_mac = 0;
     uint8_t rcv_wscale = 0;
+    uint32_t tsval_now = 0;  // the host's TSval at install: the engine's TSvals go on from it
 };
 
 // An ACK the engine owes: <SEQ=SND.NXT><ACK=RCV.NXT><WND=RCV.WND >> shift>, TSecr.
@@ -482,9 +483,10 @@ struct WantAck {
 
 // The engine's ACK frame `f` checked as its peer would receive it: well-formed, both
 // checksums right (the reference parser, configured as the peer, classifies it as TCP),
-// addressed to the session's peer, and carrying exactly `w`. `max_tsval` bounds TSval
-// (the engine's millisecond clock at the end of the run).
-void expect_ack(const Bytes& f, const SessionUnderTest& s, const WantAck& w, uint32_t max_tsval,
+// addressed to the session's peer, and carrying exactly `w`. TSval continues the host's
+// clock from the install: it lies in [tsval_now, tsval_now + max_ms] (max_ms: the
+// engine's millisecond clock at the end of the run).
+void expect_ack(const Bytes& f, const SessionUnderTest& s, const WantAck& w, uint32_t max_ms,
                 std::size_t i) {
     kernel::RxParseConfig peer;
     peer.our_mac = s.peer_mac;
@@ -504,7 +506,8 @@ void expect_ack(const Bytes& f, const SessionUnderTest& s, const WantAck& w, uin
     EXPECT_EQ(m.opts.has_ts, w.ts) << "ACK " << i;
     if (w.ts) {
         EXPECT_EQ(m.opts.tsecr, w.tsecr) << "ACK " << i;
-        EXPECT_LE(m.opts.tsval, max_tsval) << "ACK " << i;
+        EXPECT_LE(uint32_t(m.opts.tsval - s.tsval_now), max_ms) << "ACK " << i << ": TSval "
+            << m.opts.tsval << " does not continue the host's " << s.tsval_now;
     }
 }
 
@@ -567,9 +570,9 @@ void play_segments(E& e, std::vector<SessionUnderTest>& sessions,
     EXPECT_EQ(c.acks_lost, 0u);
     EXPECT_EQ(c.acks_sent, want_acks.size());
     ASSERT_EQ(e.tx_frames.size(), want_acks.size()) << "ACK frames";
-    const uint32_t max_tsval = uint32_t(e.cycle() / 156 / 1000 + 1);
+    const uint32_t max_ms = uint32_t(e.cycle() / 156 / 1000 + 1);
     for (std::size_t i = 0; i < want_acks.size(); i++) {
-        expect_ack(e.tx_frames[i], sessions[want_acks[i].session], want_acks[i], max_tsval, i);
+        expect_ack(e.tx_frames[i], sessions[want_acks[i].session], want_acks[i], max_ms, i);
         if (::testing::Test::HasFatalFailure()) return;
     }
     std::printf("%zu ACK frames checked\n", want_acks.size());
@@ -592,8 +595,9 @@ void installed_session_segments_follow_rfc9293() {
     st.ts_recent = 100;
     st.peer_mac = 0x02aa00000017ull;
     st.rcv_wscale = 2;
-    std::vector<SessionUnderTest> sessions{
-        {17, {0xc0a80a01, kOurIp, 33000, 80}, as_rx_state(st), st.peer_mac, st.rcv_wscale}};
+    st.tsval_now = 0xFFFFFFF0u;  // the host's clock about to wrap
+    std::vector<SessionUnderTest> sessions{{17, {0xc0a80a01, kOurIp, 33000, 80}, as_rx_state(st),
+                                            st.peer_mac, st.rcv_wscale, st.tsval_now}};
     ASSERT_EQ(table_command(e, Kind::kInstall, 17, sessions[0].tuple, st), TableResult::kInserted);
 
     using namespace kernel::tcp_flag;
@@ -713,8 +717,9 @@ void window_and_rfc5961_script() {
     st.snd_wl1 = st.rcv_nxt - 1;
     st.snd_wl2 = st.snd_una;
     st.peer_mac = 0x02cc00000021ull;
-    std::vector<SessionUnderTest> sessions{
-        {21, {0xc0a80a07, kOurIp, 41000, 443}, as_rx_state(st), st.peer_mac, st.rcv_wscale}};
+    st.tsval_now = 777;
+    std::vector<SessionUnderTest> sessions{{21, {0xc0a80a07, kOurIp, 41000, 443}, as_rx_state(st),
+                                            st.peer_mac, st.rcv_wscale, st.tsval_now}};
     ASSERT_EQ(table_command(e, Kind::kInstall, 21, sessions[0].tuple, st), TableResult::kInserted);
     using namespace kernel::tcp_flag;
     const auto seg = [](uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len) {
@@ -788,9 +793,10 @@ void random_segments_over_installed_sessions(int rx_idle) {
         st.ts_recent = uint32_t(rng());
         st.peer_mac = 0x02bb00000000ull + i;
         st.rcv_wscale = uint8_t(rng() % 15);
+        st.tsval_now = uint32_t(rng());
         const driver::FourTuple t{0x0b000000 + i, kOurIp, uint16_t(20000 + i), 8080};
         ASSERT_EQ(table_command(e, Kind::kInstall, 300 + i, t, st), TableResult::kInserted);
-        sessions.push_back({300 + i, t, as_rx_state(st), st.peer_mac, st.rcv_wscale});
+        sessions.push_back({300 + i, t, as_rx_state(st), st.peer_mac, st.rcv_wscale, st.tsval_now});
     }
     // Plan segments against a shadow of the models so they stay plausible.
     std::vector<kernel::TcpRxState> shadow;
