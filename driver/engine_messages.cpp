@@ -63,6 +63,7 @@ std::optional<EngineCounters> decode_counters(const Bytes& p) {
     c.session_events_lost = get_le(q, 8), q += 8;
     c.acks_sent = get_le(q, 8), q += 8;
     c.acks_lost = get_le(q, 8), q += 8;
+    c.data_segments_sent = get_le(q, 8), q += 8;
     c.table_occupancy = uint32_t(get_le(q, 4)), q += 4;
     c.table_insert_failures = uint32_t(get_le(q, 4)), q += 4;
     c.table_stashed = uint32_t(get_le(q, 4)), q += 4;
@@ -90,6 +91,7 @@ Bytes install_payload(const FourTuple& t, const SessionState& s) {
     put_be(b, s.peer_mac, 6);
     b.push_back(s.rcv_wscale);
     put_be(b, s.tsval_now, 4);
+    put_be(b, s.mss, 2);
     return b;
 }
 

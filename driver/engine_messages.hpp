@@ -51,7 +51,7 @@ const char* seg_outcome_name(SegOutcome o);  // the SystemVerilog suffix: SEG_<n
 constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
 constexpr int kCountersSeg = 16;   // by SegOutcome
-constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 3;
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4;
 constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
@@ -63,6 +63,7 @@ struct EngineCounters {
     uint64_t session_events_lost = 0;   // PEER_* events the engine could not queue
     uint64_t acks_sent = 0;             // ACK segments the engine built and sent
     uint64_t acks_lost = 0;             // ACKs owed that found the ACK queue full
+    uint64_t data_segments_sent = 0;    // segments with payload or FIN the engine sent
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }
@@ -90,9 +91,10 @@ struct SessionState {
     uint64_t peer_mac = 0;   // 48 bits, first byte on the wire in bits 47:40
     uint8_t rcv_wscale = 0;  // shift applied to RCV.WND when advertised (0..14)
     uint32_t tsval_now = 0;  // our TSval now (ms clock): the engine's TSvals continue it
+    uint16_t mss = 536;      // the peer's MSS: the engine's segments carry at most this
 };
 constexpr std::size_t kKeyBytes = 12;
-constexpr std::size_t kInstallBytes = 61;
+constexpr std::size_t kInstallBytes = 63;
 Bytes table_key_payload(const FourTuple& t);  // REMOVE
 Bytes install_payload(const FourTuple& t, const SessionState& s);
 

@@ -1,8 +1,9 @@
 // ftoe_engine: the TCP offload engine's top. Today it carries the receive classifier,
 // the connection table, the per-session receive decision, in-order payload to the app
-// RX stream, the ACKs that decision asks for, the slow path and the host interface;
-// data transmission (tcp_tx_session, the TX buffer), timers and the app TX stream join
-// it next (docs/architecture.md says what is wired).
+// RX stream, the ACKs that decision asks for, data transmission from the app TX stream
+// (TX buffer in external memory, tcp_tx_session, segments with their checksums), FIN on
+// SEND_FIN, the slow path and the host interface; the timers (RTO, persist, delayed
+// ACK) join next (docs/architecture.md says what is wired).
 //
 //   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
 //          |                    installed session -> tcp_rx_session (RFC 9293 decision,
@@ -14,6 +15,9 @@
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx
 //   raw TX frames -> raw_tx_pack --------------------------------> tx_frame_mux -> MAC TX
+//   app TX -> tx_buf_wr -> memory port; events (install, SENT, ACK, SEND_FIN, queued,
+//          kick) -> tcp_tx_session -> active list -> kick -> tx_buf_rd (payload + sum)
+//          -> header and receive-state read -> tx_frame_build --------/
 //
 // Each received frame gets exactly one reason (ftoe_pkg::RX_*) and is counted once:
 // RX_TCP for a segment of an installed session (it then runs through tcp_rx_session and
@@ -37,10 +41,23 @@
 //             that beat), the rest back to back, and the ACK a segment asks for has its
 //             first beat on MAC TX 19 cycles after the segment's tlast (decision 14,
 //             ACK queue 1, header read 1, tx_ack_build 3), both asserted by tests/engine.
+//             On an idle engine with the session's window open, a data segment's first
+//             beat is on MAC TX K + n + L + e cycles after the app's last beat is taken
+//             (n memory words under the payload, L the memory's read latency, e = 1 when
+//             the payload's words are one more than the app's beats, K = 19 at 64 bits,
+//             20 at 512): tx_buf_wr; the queued event, then the kick, each through
+//             tcp_tx_session's 4 cycles; the payload read and sum (tx_buf_rd: n + L +
+//             3); header read 1; tx_frame_build 3. Asserted by tests/engine.
 // Throughput: MAC RX 1 beat/cycle, s_mac_rx_tready constant 1 (frames that do not fit
 //             are dropped and counted, never stalled); host link 1 byte/cycle each way.
+//             Data segments: one at a time through the payload reader and builder, at
+//             least 3 idle cycles between segments on MAC TX (ftoe-bench engine measures
+//             0.90 / 0.96 / 0.99 beats/cycle for 64 / 512 / 1460-byte app writes).
 // Assumes:    after rst the counter banks clear themselves for 32 cycles; frames in
-//             that time are classified but not counted.
+//             that time are classified but not counted. A session id is re-installed
+//             only once no segment of its previous incarnation is on its way. SEND_FIN
+//             follows the app data queued when it arrives. The memory answers reads in
+//             order and a read accepted after a write sees it.
 `include "ftoe_defs.svh"
 `default_nettype none
 module ftoe_engine #(
@@ -53,7 +70,15 @@ module ftoe_engine #(
     // Fast-path receive buffer (segment payloads until tcp_rx decides and the app takes them)
     parameter int RX_PAYLOAD_BYTES = 32768,
     // Time-base ticks per millisecond of the TCP timestamp clock (RFC 7323: 1 ms..1 s)
-    parameter int TS_TICKS_PER_MS = 1000
+    parameter int TS_TICKS_PER_MS = 1000,
+    // Per-session TX buffer (a ring in external memory) in bytes
+    parameter int TX_BUF_BYTES = 65536,
+    // App TX bytes taken per room check / queued record (tx_buf_wr)
+    parameter int TX_CHUNK = 2048,
+    // Largest segment payload the engine sends; an installed MSS above it is clamped
+    parameter int TX_MAX_SEG = 2048,
+    // Word address width of the TX buffer memory
+    localparam int TX_ADDR_W = $clog2(SESSIONS) + $clog2(TX_BUF_BYTES / (DATA_W / 8))
 ) (
     input  wire logic                clk,
     input  wire logic                rst,
@@ -81,6 +106,24 @@ module ftoe_engine #(
     input  wire logic                m_app_rx_tready,
     output wire logic                m_app_rx_tlast,
     output wire logic [$clog2(SESSIONS)-1:0] m_app_rx_tdest,   // the session
+    // app transmit: bytes appended to a session's stream (tdest), lane 0 first, any length
+    input  wire logic [DATA_W-1:0]   s_app_tx_tdata,
+    input  wire logic [DATA_W/8-1:0] s_app_tx_tkeep,
+    input  wire logic                s_app_tx_tvalid,
+    output wire logic                s_app_tx_tready,
+    input  wire logic                s_app_tx_tlast,
+    input  wire logic [$clog2(SESSIONS)-1:0] s_app_tx_tdest,
+    // TX buffer memory (DDR on a board): word writes, word reads answered in order
+    output wire logic                 m_mem_wr_valid,
+    input  wire logic                 m_mem_wr_ready,
+    output wire logic [TX_ADDR_W-1:0] m_mem_wr_addr,
+    output wire logic [DATA_W-1:0]    m_mem_wr_data,
+    output wire logic [DATA_W/8-1:0]  m_mem_wr_strb,
+    output wire logic                 m_mem_rd_valid,
+    input  wire logic                 m_mem_rd_ready,
+    output wire logic [TX_ADDR_W-1:0] m_mem_rd_addr,
+    input  wire logic                 s_mem_rd_valid,
+    input  wire logic [DATA_W-1:0]    s_mem_rd_data,
     // host link: command bytes in, event bytes out (framed, ftoe_pkg wire format)
     input  wire logic [7:0]          s_host_tdata,
     input  wire logic                s_host_tvalid,
@@ -127,6 +170,8 @@ module ftoe_engine #(
     logic [7:0]  raw_data;
     logic        raw_valid, raw_ready, raw_last;
     logic        ce_evt_valid, ce_evt_ready, ce_pay_valid, ce_pay_ready, ce_pay_last;
+    logic        fin_cmd_valid, fin_cmd_ready;
+    logic [SID_W-1:0] fin_cmd_sid;
     logic [7:0]  ce_evt_kind, ce_pay_data;
     logic [15:0] ce_evt_len, ce_evt_arg;
     logic [31:0] ce_evt_session;
@@ -145,6 +190,7 @@ module ftoe_engine #(
         .cnt_idx, .cnt_value, .unsupported,
         .m_raw_tdata(raw_data), .m_raw_tvalid(raw_valid), .m_raw_tready(raw_ready),
         .m_raw_tlast(raw_last),
+        .m_fin_valid(fin_cmd_valid), .m_fin_ready(fin_cmd_ready), .m_fin_sid(fin_cmd_sid),
         .m_evt_valid(ce_evt_valid), .m_evt_ready(ce_evt_ready), .m_evt_kind(ce_evt_kind),
         .m_evt_len(ce_evt_len), .m_evt_session(ce_evt_session), .m_evt_arg(ce_evt_arg),
         .m_pay_tdata(ce_pay_data), .m_pay_tvalid(ce_pay_valid), .m_pay_tready(ce_pay_ready),
@@ -285,19 +331,31 @@ module ftoe_engine #(
     logic [31:0]       o_ts_recent;
     logic              o_ts_en;
     logic [15:0]       o_deliver_offset, o_deliver_len;
+    // A segment enters tcp_rx only when the queue of ACK events to the transmit side has
+    // room for it and for those already in tcp_rx (4), so no ACK event is ever lost.
+    logic ake_room;
+    logic rx_seg_ready;
+    assign seg_ready = rx_seg_ready && ake_room;
+    logic        sm_valid;                          // the transmit side's SND.MAX
+    logic [SID_W-1:0] sm_sid;
+    logic [31:0] sm_value;
+    logic        rx_wr_ready;
+    logic        tx_install_ready;                  // tcp_tx_session takes the install
     tcp_rx_session #(.SESSIONS(SESSIONS), .TAG_W(2)) u_tcp_rx (
         .clk, .rst,
-        .s_seg_valid(seg_valid), .s_seg_ready(seg_ready),
+        .s_seg_valid(seg_valid && ake_room), .s_seg_ready(rx_seg_ready),
         .s_seg_sid(seg_head[SID_W+SEGW-1 -: SID_W]), .s_seg_tag({h_len != 16'd0, h_flags[4]}),
         .s_seq(h_seq), .s_ack(h_ack), .s_flags(h_flags), .s_window(h_win),
         .s_payload_len(h_len), .s_has_ts(h_ts), .s_tsval(h_tsval),
-        .s_wr_valid(tcb_valid), .s_wr_ready(tcb_ready), .s_wr_sid(ct_cmd_sid),
+        .s_wr_valid(tcb_valid && tx_install_ready), .s_wr_ready(rx_wr_ready),
+        .s_wr_sid(ct_cmd_sid),
         .s_wr_rcv_nxt(ib32(install_bytes, 12)), .s_wr_rcv_wnd(ib32(install_bytes, 16)),
         .s_wr_snd_una(ib32(install_bytes, 20)), .s_wr_snd_nxt(ib32(install_bytes, 24)),
         .s_wr_snd_wnd(ib32(install_bytes, 28)), .s_wr_max_snd_wnd(ib32(install_bytes, 32)),
         .s_wr_snd_wl1(ib32(install_bytes, 36)), .s_wr_snd_wl2(ib32(install_bytes, 40)),
         .s_wr_snd_wscale(ib_wscale[3:0]), .s_wr_ts_enabled(ib_flags[0]),
         .s_wr_ts_recent(ib32(install_bytes, 46)),
+        .s_snd_max_valid(sm_valid), .s_snd_max_sid(sm_sid), .s_snd_max(sm_value),
         .m_valid(o_valid), .m_sid(o_sid), .m_tag(o_tag),
         .m_rcv_nxt(o_rcv_nxt), .m_rcv_wnd(o_rcv_wnd), .m_snd_una(o_snd_una),
         .m_snd_wnd(o_snd_wnd), .m_snd_nxt(o_snd_nxt), .m_ts_enabled(o_ts_en),
@@ -308,8 +366,9 @@ module ftoe_engine #(
         .m_fin_event(o_fin), .m_paws_drop(o_paws), .m_out_of_window(o_oow),
         .m_acked(o_acked), .m_dup_ack(o_dup), .m_window_updated(o_wnd_upd)
     );
-    // SND.UNA's effect on the TX buffer and the peer's window are tcp_tx's.
-    wire logic unused_decision = ^{o_snd_una, o_snd_wnd, o_acked, o_wnd_upd};
+    // SND.UNA (tcp_rx's copy), the TX buffer release and the peer's window go to
+    // tcp_tx_session as ACK events (acked bytes, the new SND.WND).
+    wire logic unused_decision = ^o_snd_una;
 
     // ---- Installed sessions: in-order payload to the app ---------------------------------------
     // Each payload-bearing segment that reached tcp_rx keeps its frame in the payload store
@@ -483,6 +542,346 @@ module ftoe_engine #(
         end
     end
 
+    // ---- Transmit: app data into the TX buffer, tcp_tx_session, data segments --------------
+    // Every change to a session's transmit state is an event into tcp_tx_session (one per
+    // cycle, fixed priority): install, segment sent, ACK (from tcp_rx), FIN request, app
+    // data queued (from tx_buf_wr), and "kick" (re-read the send decision of a session
+    // waiting in the active list). A send decision never goes straight to the payload
+    // reader: the session joins the active list (a FIFO of session ids, each at most
+    // once, so it cannot overflow), and when popped its decision is re-read by a kick and
+    // taken if the reader is free, so the segment always comes from the newest state.
+    // A session is busy from that moment until its segment's kSent event has been
+    // applied; its other decisions in that time are ignored (kSent's own decision
+    // re-proposes). tcp_tx_session's outcome also feeds SND.MAX to tcp_rx and SND.UNA to
+    // tx_buf_wr (ring space).
+    localparam int TXS_W = 549;
+    localparam logic [3:0] EV_INIT = 4'd0, EV_ACK = 4'd1, EV_SENT = 4'd4, EV_QUEUED = 4'd5,
+                           EV_FIN = 4'd6, EV_KICK = 4'd10;
+    localparam logic [2:0] TAG_OTHER = 3'd0, TAG_SENT = 3'd1, TAG_KICK = 3'd2;
+
+    // time base for the transmit side: ticks
+    logic [31:0] now_q;
+    always_ff @(posedge clk) begin
+        if (rst) now_q <= '0;
+        else if (tick) now_q <= now_q + 32'd1;
+    end
+
+    // ACK events from tcp_rx: every decision with the ACK flag that moved SND.UNA, was a
+    // duplicate ACK or updated the window. ake_room holds tcp_rx back before this fills.
+    localparam int KQ = 16;
+    localparam int KQW = SID_W + 32 + 32 + 1;       // {sid, acked, SND.WND, dup}
+    logic [KQW-1:0] ake_q [KQ];
+    logic [4:0] ake_wr_q, ake_rd_q;
+    wire logic [4:0] ake_count = ake_wr_q - ake_rd_q;
+    assign ake_room = ake_count <= 5'(KQ - 6);
+    wire logic ake_push = o_valid && o_tag[0] && (o_acked != 32'd0 || o_dup || o_wnd_upd);
+    wire logic ake_avail = ake_wr_q != ake_rd_q;
+    logic [KQW-1:0] ake_head;
+    always_comb ake_head = ake_q[ake_rd_q[3:0]];
+    always_ff @(posedge clk) begin
+        if (ake_push) ake_q[ake_wr_q[3:0]] <= {o_sid, o_acked, o_snd_wnd, o_dup};
+    end
+
+    // kSent events from the segment path (it waits while this is full)
+    localparam int NQ = 4;
+    localparam int NQW = SID_W + 32 + 16 + 1 + 32;  // {sid, seq, len, fin, advertised wnd}
+    logic [NQW-1:0] snt_q [NQ];
+    logic [2:0] snt_wr_q, snt_rd_q;
+    wire logic snt_full  = (snt_wr_q - snt_rd_q) == 3'(NQ);
+    wire logic snt_avail = snt_wr_q != snt_rd_q;
+    logic snt_push;
+    logic [NQW-1:0] snt_in;
+    logic [NQW-1:0] snt_head;
+    always_comb snt_head = snt_q[snt_rd_q[1:0]];
+    always_ff @(posedge clk) begin
+        if (snt_push) snt_q[snt_wr_q[1:0]] <= snt_in;
+    end
+
+    // the active list: sessions with a send decision waiting for the payload reader
+    logic [SID_W-1:0] act_q [SESSIONS];
+    logic [SID_W:0]   act_wr_q, act_rd_q;
+    wire logic act_avail = act_wr_q != act_rd_q;
+    logic [SID_W-1:0] act_head;
+    always_comb act_head = act_q[act_rd_q[SID_W-1:0]];
+    logic act_push;
+    logic [SID_W-1:0] act_push_sid;
+    always_ff @(posedge clk) begin
+        if (act_push) act_q[act_wr_q[SID_W-1:0]] <= act_push_sid;
+    end
+
+    // app data queued in the TX buffer
+    logic             q_valid, q_ready;
+    logic [SID_W-1:0] q_sid;
+    logic [15:0]      q_len;
+
+    // the event arbiter
+    localparam logic [2:0] PICK_NONE = 3'd0, PICK_INIT = 3'd1, PICK_SENT = 3'd2,
+                           PICK_ACK = 3'd3, PICK_FIN = 3'd4, PICK_QUEUED = 3'd5,
+                           PICK_KICK = 3'd6;
+    wire logic [15:0] ib_mss = {install_bytes[8*61 +: 8], install_bytes[8*62 +: 8]};
+    wire logic [15:0] init_mss = ib_mss > 16'(TX_MAX_SEG) ? 16'(TX_MAX_SEG) :
+                                 ib_mss == 16'd0 ? 16'd536 : ib_mss;
+    logic [2:0]       ev_pick;
+    logic             ev_ready;
+    logic [SID_W-1:0] ev_sid;
+    logic [2:0]       ev_tag;
+    logic [3:0]       ev_kind;
+    logic [31:0]      ev_seq, ev_wnd, ev_acked;
+    logic [15:0]      ev_len;
+    logic             ev_fin, ev_dup;
+    always_comb begin
+        ev_pick = PICK_NONE;
+        if (tcb_valid && rx_wr_ready) ev_pick = PICK_INIT;
+        else if (snt_avail)           ev_pick = PICK_SENT;
+        else if (ake_avail)           ev_pick = PICK_ACK;
+        else if (fin_cmd_valid)       ev_pick = PICK_FIN;
+        else if (q_valid)             ev_pick = PICK_QUEUED;
+        else if (act_avail)           ev_pick = PICK_KICK;
+        ev_sid = '0; ev_tag = TAG_OTHER; ev_kind = EV_KICK; ev_seq = '0; ev_wnd = '0;
+        ev_acked = '0; ev_len = '0; ev_fin = 1'b0; ev_dup = 1'b0;
+        case (ev_pick)
+            PICK_INIT: begin
+                ev_sid = ct_cmd_sid; ev_kind = EV_INIT; ev_seq = ib32(install_bytes, 24);
+                ev_len = init_mss; ev_wnd = ib32(install_bytes, 28);
+            end
+            PICK_SENT: begin
+                ev_sid = snt_head[NQW-1 -: SID_W]; ev_tag = TAG_SENT; ev_kind = EV_SENT;
+                ev_seq = snt_head[NQW-SID_W-1 -: 32]; ev_len = snt_head[48:33];
+                ev_fin = snt_head[32]; ev_wnd = snt_head[31:0];
+            end
+            PICK_ACK: begin
+                ev_sid = ake_head[KQW-1 -: SID_W]; ev_kind = EV_ACK;
+                ev_acked = ake_head[64:33]; ev_wnd = ake_head[32:1]; ev_dup = ake_head[0];
+            end
+            PICK_FIN: begin
+                ev_sid = fin_cmd_sid; ev_kind = EV_FIN;
+            end
+            PICK_QUEUED: begin
+                ev_sid = q_sid; ev_kind = EV_QUEUED; ev_len = q_len;
+            end
+            PICK_KICK: begin
+                ev_sid = act_head; ev_tag = TAG_KICK; ev_kind = EV_KICK;
+            end
+            default: ;
+        endcase
+    end
+    wire logic ev_valid = ev_pick != PICK_NONE;
+    wire logic ev_hs = ev_valid && ev_ready;
+    assign tx_install_ready = ev_pick == PICK_INIT && ev_ready;
+    assign tcb_ready = rx_wr_ready && tx_install_ready;
+    assign fin_cmd_ready = ev_pick == PICK_FIN && ev_ready;
+    assign q_ready = ev_pick == PICK_QUEUED && ev_ready;
+
+    logic             t_valid, t_send, t_fin, t_rtx;
+    logic [SID_W-1:0] t_sid;
+    logic [2:0]       t_tag;
+    logic [TXS_W-1:0] t_state;
+    logic [31:0]      t_seq;
+    logic [15:0]      t_len;
+    logic             t_ack_now, t_rto_arm, t_rto_stop, t_persist_arm, t_persist_stop;
+    logic             t_delack_arm, t_delack_stop, t_give_up;
+    logic [31:0]      t_rto_ticks, t_persist_ticks, t_delack_ticks;
+    tcp_tx_session #(.SESSIONS(SESSIONS), .TAG_W(3)) u_tcp_tx (
+        .clk, .rst,
+        .cfg_rto_min(32'd200000), .cfg_rto_max(32'd120000000), .cfg_rto_initial(32'd1000000),
+        .cfg_clock_g(32'd1), .cfg_max_retries(8'd15), .cfg_delack_enable(1'b0),
+        .cfg_delack_ticks(32'd40000), .cfg_rcv_buf(32'd65535),
+        .s_ev_valid(ev_valid), .s_ev_ready(ev_ready), .s_ev_sid(ev_sid), .s_ev_tag(ev_tag),
+        .s_ev_kind(ev_kind), .s_ev_now(now_q), .s_ev_seq(ev_seq), .s_ev_len(ev_len),
+        .s_ev_fin(ev_fin), .s_ev_wnd(ev_wnd), .s_ev_acked(ev_acked), .s_ev_dup_ack(ev_dup),
+        .s_ev_ack_now(1'b0), .s_ev_rtt_valid(1'b0), .s_ev_rtt(32'd0),
+        .m_valid(t_valid), .m_sid(t_sid), .m_tag(t_tag), .m_next_state(t_state),
+        .m_send(t_send), .m_send_seq(t_seq), .m_send_len(t_len), .m_send_fin(t_fin),
+        .m_send_rtx(t_rtx), .m_ack_now(t_ack_now), .m_rto_arm(t_rto_arm),
+        .m_rto_stop(t_rto_stop), .m_persist_arm(t_persist_arm),
+        .m_persist_stop(t_persist_stop), .m_delack_arm(t_delack_arm),
+        .m_delack_stop(t_delack_stop), .m_rto_ticks(t_rto_ticks),
+        .m_persist_ticks(t_persist_ticks), .m_delack_ticks(t_delack_ticks),
+        .m_give_up(t_give_up)
+    );
+    // Timers, delayed ACKs and give-up reports join with timer_wheel.
+    wire logic unused_tx_timers = ^{t_ack_now, t_rto_arm, t_rto_stop, t_persist_arm,
+                                    t_persist_stop, t_delack_arm, t_delack_stop, t_give_up,
+                                    t_rto_ticks, t_persist_ticks, t_delack_ticks, t_rtx,
+                                    t_state[TXS_W-33 -: 32], t_state[TXS_W-97:0]};
+    wire logic [31:0] t_snd_una = t_state[TXS_W-1 -: 32];
+    wire logic [31:0] t_snd_max = t_state[TXS_W-65 -: 32];
+    assign sm_valid = t_valid;
+    assign sm_sid   = t_sid;
+    assign sm_value = t_snd_max;
+
+    // busy: a segment of the session is on its way (until its kSent is applied);
+    // queued: the session is in the active list.
+    logic busy_q [SESSIONS];
+    logic queued_q [SESSIONS];
+    logic t_busy, t_queued;
+    always_comb begin
+        t_busy   = busy_q[t_sid];
+        t_queued = queued_q[t_sid];
+    end
+    // the request to the payload reader
+    logic             rq_valid_q;
+    logic             rq_ready;
+    logic [SID_W-1:0] rq_sid_q;
+    logic [31:0]      rq_seq_q;
+    logic [15:0]      rq_len_q;
+    logic             rq_fin_q;
+    wire logic take = t_valid && t_tag == TAG_KICK && t_send && (!rq_valid_q || rq_ready);
+    always_comb begin
+        act_push = 1'b0;
+        act_push_sid = t_sid;
+        if (t_valid && t_send) begin
+            if (t_tag == TAG_KICK) act_push = !take;            // reader busy: try again
+            else act_push = !t_queued && (!t_busy || t_tag == TAG_SENT);
+        end
+    end
+    always_ff @(posedge clk) begin
+        if (t_valid) begin
+            if (t_tag == TAG_SENT || take) busy_q[t_sid] <= take;
+            if (act_push) queued_q[t_sid] <= 1'b1;
+            else if (t_tag == TAG_KICK) queued_q[t_sid] <= 1'b0;
+        end
+        if (tcb_valid && tcb_ready) begin
+            busy_q[ct_cmd_sid]   <= 1'b0;
+            queued_q[ct_cmd_sid] <= 1'b0;
+        end
+    end
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            rq_valid_q <= 1'b0;
+            ake_wr_q <= '0;
+            ake_rd_q <= '0;
+            snt_wr_q <= '0;
+            snt_rd_q <= '0;
+            act_wr_q <= '0;
+            act_rd_q <= '0;
+        end else begin
+            if (take) rq_valid_q <= 1'b1;
+            else if (rq_ready) rq_valid_q <= 1'b0;
+            if (ake_push) ake_wr_q <= ake_wr_q + 5'd1;
+            if (ev_hs && ev_pick == PICK_ACK) ake_rd_q <= ake_rd_q + 5'd1;
+            if (snt_push) snt_wr_q <= snt_wr_q + 3'd1;
+            if (ev_hs && ev_pick == PICK_SENT) snt_rd_q <= snt_rd_q + 3'd1;
+            if (act_push) act_wr_q <= act_wr_q + 1'b1;
+            if (ev_hs && ev_pick == PICK_KICK) act_rd_q <= act_rd_q + 1'b1;
+        end
+        if (take) begin
+            rq_sid_q <= t_sid;
+            rq_seq_q <= t_seq;
+            rq_len_q <= t_len;
+            rq_fin_q <= t_fin;
+        end
+    end
+
+    // App data into the TX buffer
+    tx_buf_wr #(.DATA_W(DATA_W), .SID_W(SID_W), .BUF_BYTES(TX_BUF_BYTES), .CHUNK(TX_CHUNK))
+    u_tx_buf_wr (
+        .clk, .rst,
+        .s_init_valid(tcb_valid && tcb_ready), .s_init_sid(ct_cmd_sid),
+        .s_init_seq(ib32(install_bytes, 24)),
+        .s_una_valid(t_valid), .s_una_sid(t_sid), .s_una_seq(t_snd_una),
+        .s_app_tdata(s_app_tx_tdata), .s_app_tkeep(s_app_tx_tkeep),
+        .s_app_tvalid(s_app_tx_tvalid), .s_app_tready(s_app_tx_tready),
+        .s_app_tlast(s_app_tx_tlast), .s_app_tdest(s_app_tx_tdest),
+        .m_wr_valid(m_mem_wr_valid), .m_wr_ready(m_mem_wr_ready), .m_wr_addr(m_mem_wr_addr),
+        .m_wr_data(m_mem_wr_data), .m_wr_strb(m_mem_wr_strb),
+        .m_queued_valid(q_valid), .m_queued_ready(q_ready), .m_queued_sid(q_sid),
+        .m_queued_len(q_len)
+    );
+
+    // Segment payloads out of the TX buffer, with their checksum
+    localparam int RTAG_W = SID_W + 32 + 1;         // {sid, seq, fin}
+    logic              sd_valid, sd_ready;
+    logic [RTAG_W-1:0] sd_tag;
+    logic [15:0]       sd_len, sd_sum;
+    logic [DATA_W-1:0]   sp_tdata;
+    logic [DATA_W/8-1:0] sp_tkeep;
+    logic                sp_tvalid, sp_tready, sp_tlast;
+    tx_buf_rd #(.DATA_W(DATA_W), .SID_W(SID_W), .BUF_BYTES(TX_BUF_BYTES),
+                .MAX_SEG(TX_MAX_SEG), .TAG_W(RTAG_W)) u_tx_buf_rd (
+        .clk, .rst,
+        .s_req_valid(rq_valid_q), .s_req_ready(rq_ready), .s_req_sid(rq_sid_q),
+        .s_req_seq(rq_seq_q), .s_req_len(rq_len_q), .s_req_tag({rq_sid_q, rq_seq_q, rq_fin_q}),
+        .m_rd_valid(m_mem_rd_valid), .m_rd_ready(m_mem_rd_ready), .m_rd_addr(m_mem_rd_addr),
+        .s_rd_valid(s_mem_rd_valid), .s_rd_data(s_mem_rd_data),
+        .m_desc_valid(sd_valid), .m_desc_ready(sd_ready), .m_desc_tag(sd_tag),
+        .m_desc_len(sd_len), .m_desc_sum(sd_sum),
+        .m_pay_tdata(sp_tdata), .m_pay_tkeep(sp_tkeep), .m_pay_tvalid(sp_tvalid),
+        .m_pay_tready(sp_tready), .m_pay_tlast(sp_tlast)
+    );
+
+    // Receive state for the segments' ACK and window fields: tcp_rx's newest decision
+    // (or the install), per session. {RCV.NXT, RCV.WND, timestamps on, TS.Recent}
+    localparam int RSW = 32 + 32 + 1 + 32;
+    logic [RSW-1:0] rcv_shadow [SESSIONS];
+    always_ff @(posedge clk) begin
+        if (o_valid)
+            rcv_shadow[o_sid] <= {o_rcv_nxt, o_rcv_wnd, o_ts_en, o_ts_recent};
+        else if (tcb_valid && tcb_ready)
+            rcv_shadow[ct_cmd_sid] <= {ib32(install_bytes, 12), ib32(install_bytes, 16),
+                                       ib_flags[0], ib32(install_bytes, 46)};
+    end
+
+    // Data descriptor stage: the reader's descriptor, its session's header and receive
+    // state (BRAM reads, 1 cycle).
+    logic              dd_valid_q;
+    logic [RTAG_W-1:0] dd_tag_q;
+    logic [15:0]       dd_len_q, dd_sum_q;
+    logic [HW-1:0]     dd_hdr_q;
+    logic [RSW-1:0]    dd_rcv_q;
+    logic              dd_ready;
+    wire logic dd_advance = !dd_valid_q || (dd_ready && !snt_full);
+    assign sd_ready = dd_advance;
+    always_ff @(posedge clk) begin
+        if (dd_advance) begin
+            dd_tag_q <= sd_tag;
+            dd_len_q <= sd_len;
+            dd_sum_q <= sd_sum;
+            dd_hdr_q <= tx_hdr[sd_tag[RTAG_W-1 -: SID_W]];
+            dd_rcv_q <= rcv_shadow[sd_tag[RTAG_W-1 -: SID_W]];
+        end
+        if (rst) dd_valid_q <= 1'b0;
+        else if (dd_advance) dd_valid_q <= sd_valid;
+    end
+    wire logic [31:0] dd_seq     = dd_tag_q[32:1];
+    wire logic        dd_fin     = dd_tag_q[0];
+    wire logic [31:0] dd_rcv_nxt = dd_rcv_q[RSW-1 -: 32];
+    wire logic [31:0] dd_rcv_wnd = dd_rcv_q[RSW-33 -: 32];
+    wire logic        dd_ts_en   = dd_rcv_q[32];
+    wire logic [31:0] dd_tsecr   = dd_rcv_q[31:0];
+    wire logic [31:0] dd_wnd_scaled = dd_rcv_wnd >> dd_hdr_q[35:32];
+    wire logic [15:0] dd_window = dd_wnd_scaled[31:16] != '0 ? 16'hFFFF : dd_wnd_scaled[15:0];
+    wire logic dd_hs = dd_valid_q && dd_ready && !snt_full;
+    assign snt_push = dd_hs;
+    assign snt_in = {dd_tag_q[RTAG_W-1 -: SID_W], dd_seq, dd_len_q, dd_fin, dd_rcv_wnd};
+
+    logic [63:0] data_sent_q;
+    always_ff @(posedge clk) begin
+        if (rst) data_sent_q <= '0;
+        else if (dd_hs) data_sent_q <= data_sent_q + 64'd1;
+    end
+
+    logic [DATA_W-1:0]   dat_tdata;
+    logic [DATA_W/8-1:0] dat_tkeep;
+    logic                dat_tvalid, dat_tready, dat_tlast, dat_tuser;
+    tx_frame_build #(.DATA_W(DATA_W)) u_seg_build (
+        .clk, .rst,
+        .s_desc_valid(dd_valid_q && !snt_full), .s_desc_ready(dd_ready),
+        .s_desc_dst_mac(dd_hdr_q[HW-1 -: 48]), .s_desc_src_mac(cfg_mac),
+        .s_desc_src_ip(dd_hdr_q[HW-81 -: 32]), .s_desc_dst_ip(dd_hdr_q[HW-49 -: 32]),
+        .s_desc_src_port(dd_hdr_q[HW-129 -: 16]), .s_desc_dst_port(dd_hdr_q[HW-113 -: 16]),
+        .s_desc_seq(dd_seq), .s_desc_ack(dd_rcv_nxt),
+        .s_desc_flags({7'b0001100, dd_fin}),
+        .s_desc_window(dd_window), .s_desc_ts_enable(dd_ts_en),
+        .s_desc_tsval(ts_clock_q + dd_hdr_q[31:0]), .s_desc_tsecr(dd_tsecr),
+        .s_desc_payload_len(dd_len_q), .s_desc_payload_sum(dd_sum_q),
+        .s_pay_tdata(sp_tdata), .s_pay_tkeep(sp_tkeep), .s_pay_tvalid(sp_tvalid),
+        .s_pay_tready(sp_tready), .s_pay_tlast(sp_tlast),
+        .m_axis_tdata(dat_tdata), .m_axis_tkeep(dat_tkeep), .m_axis_tvalid(dat_tvalid),
+        .m_axis_tready(dat_tready), .m_axis_tlast(dat_tlast), .m_axis_tuser(dat_tuser)
+    );
+    wire logic unused_dat = ^{dat_tuser, dd_wnd_scaled[15:0]};
+
     // ---- Link-error events: a small queue of hl_rx's records --------------------------------
     localparam int EQ = 8;
     logic [111:0] err_q [EQ];                       // {code, seq, expected, skipped}
@@ -539,7 +938,8 @@ module ftoe_engine #(
         else if (cnt_sel_q < 6'd58) cnt_value = seg_count;
         else if (cnt_sel_q == 6'd58) cnt_value = sev_lost_q;
         else if (cnt_sel_q == 6'd59) cnt_value = acks_sent_q;
-        else cnt_value = acks_lost_q;
+        else if (cnt_sel_q == 6'd60) cnt_value = acks_lost_q;
+        else cnt_value = data_sent_q;
     end
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
@@ -660,10 +1060,23 @@ module ftoe_engine #(
         .m_axis_tlast(rawb_tlast)
     );
 
-    tx_frame_mux #(.DATA_W(DATA_W)) u_tx_mux (
+    // the engine's segments: pure ACKs and data segments, a frame at a time
+    logic [DATA_W-1:0]   seg_tdata;
+    logic [DATA_W/8-1:0] seg_tkeep;
+    logic                seg_tvalid, seg_tready, seg_tlast;
+    tx_frame_mux #(.DATA_W(DATA_W)) u_seg_mux (
         .clk, .rst,
         .s0_axis_tdata(ack_tdata), .s0_axis_tkeep(ack_tkeep), .s0_axis_tvalid(ack_tvalid),
         .s0_axis_tready(ack_tready), .s0_axis_tlast(ack_tlast),
+        .s1_axis_tdata(dat_tdata), .s1_axis_tkeep(dat_tkeep), .s1_axis_tvalid(dat_tvalid),
+        .s1_axis_tready(dat_tready), .s1_axis_tlast(dat_tlast),
+        .m_axis_tdata(seg_tdata), .m_axis_tkeep(seg_tkeep), .m_axis_tvalid(seg_tvalid),
+        .m_axis_tready(seg_tready), .m_axis_tlast(seg_tlast)
+    );
+    tx_frame_mux #(.DATA_W(DATA_W)) u_tx_mux (
+        .clk, .rst,
+        .s0_axis_tdata(seg_tdata), .s0_axis_tkeep(seg_tkeep), .s0_axis_tvalid(seg_tvalid),
+        .s0_axis_tready(seg_tready), .s0_axis_tlast(seg_tlast),
         .s1_axis_tdata(rawb_tdata), .s1_axis_tkeep(rawb_tkeep), .s1_axis_tvalid(rawb_tvalid),
         .s1_axis_tready(rawb_tready), .s1_axis_tlast(rawb_tlast),
         .m_axis_tdata(m_mac_tx_tdata), .m_axis_tkeep(m_mac_tx_tkeep),

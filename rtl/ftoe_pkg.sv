@@ -64,23 +64,25 @@ package ftoe_pkg;
     //    engine's own segments need: the peer's MAC (6), our receive window shift (1,
     //    applied to RCV.WND when it is advertised) and the host's TSval at install (4:
     //    the engine's TSvals continue the host's millisecond clock from there, so the
-    //    peer's PAWS sees one clock). REMOVE: the 12 key bytes. The session id is the header's; answered by INSTALLED/REMOVED with
-    //    arg = HL_RES_*. The host owns session ids: it installs only free ones.
+    //    peer's PAWS sees one clock), the peer's MSS (2: the engine's segments carry at
+    //    most that many bytes). REMOVE: the 12 key bytes. The session id is the header's;
+    //    answered by INSTALLED/REMOVED with arg = HL_RES_*. The host owns session ids: it installs only free ones.
     //  PING: any payload, echoed by PONG (session and arg echoed too).
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
     //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session.
     //  COUNTERS (little-endian): HL_CNT_RX 64-bit counters by RX_* reason, HL_CNT_LINK
     //    64-bit counters by HL_LINKERR_* code, link-error events lost, commands not
     //    supported yet, HL_CNT_SEG 64-bit counters by SEG_* outcome, session events
-    //    lost, ACK segments sent, ACK requests lost (queue full), then 32-bit
+    //    lost, ACK segments sent, ACK requests lost (queue full), data segments sent
+    //    (payload or FIN), then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
     localparam int          HL_KEY_BYTES      = 12;
-    localparam int          HL_INSTALL_BYTES  = 61;
+    localparam int          HL_INSTALL_BYTES  = 63;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;
-    localparam int          HL_CNT_WORDS      = 61;   // 64-bit words: 32 + 8 + 2 + 16 + 3
-    localparam int          HL_COUNTERS_BYTES = 504;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CNT_WORDS      = 62;   // 64-bit words: 32 + 8 + 2 + 16 + 4
+    localparam int          HL_COUNTERS_BYTES = 512;  // 8 * HL_CNT_WORDS + 16
 
     // Segment outcomes: one per segment of an installed session, the index of its
     // counter. The first that applies names it, in this order.

@@ -7,8 +7,10 @@
 //   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
 //   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
+//   SEND_FIN      -> m_fin (the session's FIN after its queued data; no answer)
 //   anything else -> payload drained, counted on `unsupported` (kinds a later engine
-//                    version executes: SEND_FIN, ABORT, APP_DATA, RX_CREDIT)
+//                    version executes: ABORT, APP_DATA, RX_CREDIT; a SEND_FIN with a
+//                    payload or a session id out of range)
 //
 // Latency:    a command is accepted in the cycle after the previous one finished;
 //             answers follow as soon as the event path takes them (INSTALL/REMOVE add the
@@ -63,6 +65,10 @@ module cmd_exec #(
     output wire logic        m_raw_tvalid,
     input  wire logic        m_raw_tready,
     output wire logic        m_raw_tlast,
+    // FIN requests
+    output wire logic        m_fin_valid,
+    input  wire logic        m_fin_ready,
+    output wire logic [$clog2(SESSIONS)-1:0] m_fin_sid,
     // answers
     output wire logic        m_evt_valid,
     input  wire logic        m_evt_ready,
@@ -82,21 +88,22 @@ module cmd_exec #(
     if (8 * N64 + 16 != ftoe_pkg::HL_COUNTERS_BYTES) begin : g_bad_layout
         `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: COUNTERS layout disagrees with HL_COUNTERS_BYTES");
     end
-    // cnt_idx is 6 bits and got_q saturates at 63: the layouts must stay within them
-    if (N64 > 64 || IB > 62) begin : g_bad_widths
-        `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: %0d counter words (max 64) or %0d INSTALL bytes (max 62)",
+    // cnt_idx is 6 bits and got_q saturates at 127: the layouts must stay within them
+    if (N64 > 64 || IB > 126) begin : g_bad_widths
+        `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: %0d counter words (max 64) or %0d INSTALL bytes (max 126)",
                                 N64, IB);
     end
 
     localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
                            ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
-                           CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10, TCB = 4'd11;
+                           CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10, TCB = 4'd11,
+                           FIN = 4'd12;
     logic [3:0]   state_q;
     logic [7:0]   kind_q;
     logic [15:0]  len_q;
     logic [31:0]  session_q;
     logic [8*IB-1:0] gather_q;   // the first IB payload bytes, byte i in bits 8i+7:8i
-    logic [5:0]   got_q;         // payload bytes gathered, saturating at 63
+    logic [6:0]   got_q;         // payload bytes gathered, saturating at 127
     logic [6:0]   word_q;        // COUNTERS: word being sent (64-bit ones first)
     logic [2:0]   byte_q;
     logic [63:0]  value_q;
@@ -107,6 +114,7 @@ module cmd_exec #(
                            s_cmd_kind == ftoe_pkg::HL_CMD_REMOVE;
     wire logic is_count  = s_cmd_kind == ftoe_pkg::HL_CMD_READ_COUNTERS;
     wire logic is_raw    = s_cmd_kind == ftoe_pkg::HL_CMD_RAW_TX;
+    wire logic is_fin    = s_cmd_kind == ftoe_pkg::HL_CMD_SEND_FIN;
     wire logic has_pay   = s_cmd_len != 16'd0;
 
     assign s_cmd_ready = state_q == IDLE;
@@ -126,7 +134,7 @@ module cmd_exec #(
     endfunction
     wire logic is_install_q = kind_q == ftoe_pkg::HL_CMD_INSTALL;
     wire logic sid_ok = session_q < 32'(SESSIONS);
-    wire logic long_enough = got_q >= (is_install_q ? 6'(IB) : 6'(ftoe_pkg::HL_KEY_BYTES));
+    wire logic long_enough = got_q >= (is_install_q ? 7'(IB) : 7'(ftoe_pkg::HL_KEY_BYTES));
     // Only a well-formed INSTALL/REMOVE reaches the table (TABLE also finishes SET_CONFIG
     // and answers short or out-of-range commands).
     wire logic ct_ok  = kind_q != ftoe_pkg::HL_CMD_SET_CONFIG && long_enough && sid_ok;
@@ -138,6 +146,8 @@ module cmd_exec #(
     assign m_ct_sid    = session_q[SID_W-1:0];
     assign m_tcb_valid = state_q == TCB;
     assign m_install_bytes = gather_q;
+    assign m_fin_valid = state_q == FIN;
+    assign m_fin_sid   = session_q[SID_W-1:0];
 
     // Events: the header in ANSWER, then the payload (ECHO or CNT_*).
     assign m_evt_valid = state_q == ANSWER;
@@ -177,22 +187,24 @@ module cmd_exec #(
                     else if (is_config || is_table) state_q <= has_pay ? GATHER : TABLE;
                     else if (is_count) state_q <= has_pay ? DRAIN : ANSWER;
                     else if (is_raw) state_q <= has_pay ? RAW : IDLE;
+                    else if (is_fin && !has_pay && s_cmd_session < 32'(SESSIONS)) state_q <= FIN;
                     else begin
                         unsupported <= 1'b1;
                         state_q <= has_pay ? DRAIN : IDLE;
                     end
                 end
                 GATHER: if (pay_hs) begin
-                    if (got_q < 6'(IB)) gather_q[8*got_q +: 8] <= s_pay_tdata;
-                    if (got_q != 6'd63) got_q <= got_q + 6'd1;
+                    if (got_q < 7'(IB)) gather_q[8*got_q +: 8] <= s_pay_tdata;
+                    if (got_q != 7'd127) got_q <= got_q + 7'd1;
                     // an INSTALL's session state goes first, then its key to the table
-                    if (s_pay_tlast) state_q <= is_install_q && got_q + 6'd1 >= 6'(IB) &&
+                    if (s_pay_tlast) state_q <= is_install_q && got_q + 7'd1 >= 7'(IB) &&
                                                 sid_ok ? TCB : TABLE;
                 end
                 TCB: if (m_tcb_ready) state_q <= TABLE;
+                FIN: if (m_fin_ready) state_q <= IDLE;
                 TABLE: begin
                     if (kind_q == ftoe_pkg::HL_CMD_SET_CONFIG) begin
-                        if (got_q >= 6'd10) begin
+                        if (got_q >= 7'd10) begin
                             cfg_mac <= {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2),
                                         gb(gather_q, 3), gb(gather_q, 4), gb(gather_q, 5)};
                             cfg_ip  <= {gb(gather_q, 6), gb(gather_q, 7), gb(gather_q, 8),

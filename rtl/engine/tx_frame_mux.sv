@@ -43,13 +43,15 @@ module tx_frame_mux #(
         if (in_frame_q) sel = owner_q;
         else if (s0_axis_tvalid && s1_axis_tvalid) sel = !last_q;
         else sel = s1_axis_tvalid;
-        m_axis_tdata   = sel ? s1_axis_tdata : s0_axis_tdata;
-        m_axis_tkeep   = sel ? s1_axis_tkeep : s0_axis_tkeep;
-        m_axis_tlast   = sel ? s1_axis_tlast : s0_axis_tlast;
-        m_axis_tvalid  = sel ? s1_axis_tvalid : s0_axis_tvalid;
-        s0_axis_tready = !sel && m_axis_tready;
-        s1_axis_tready = sel && m_axis_tready;
     end
+    // Separate assignments, so that muxes in a chain show no combinational loop (the
+    // ready path does not depend on valid beyond `sel`).
+    assign m_axis_tdata   = sel ? s1_axis_tdata : s0_axis_tdata;
+    assign m_axis_tkeep   = sel ? s1_axis_tkeep : s0_axis_tkeep;
+    assign m_axis_tlast   = sel ? s1_axis_tlast : s0_axis_tlast;
+    assign m_axis_tvalid  = sel ? s1_axis_tvalid : s0_axis_tvalid;
+    assign s0_axis_tready = !sel && m_axis_tready;
+    assign s1_axis_tready = sel && m_axis_tready;
     always_ff @(posedge clk) begin
         if (rst) begin
             in_frame_q <= 1'b0;

@@ -9,11 +9,18 @@
 // last 3 accepted. Installs wait for a free write port and for the session to have no
 // segment in flight, so a write-back never overwrites a newer install.
 //
+// SND.NXT for the ACK acceptability test is the transmit side's: the highest sequence
+// number sent + 1 (tcp_tx's snd_max; go-back-N moves its snd_nxt back, but ACKs up to
+// snd_max stay acceptable). It lives in its own table, written by the transmit side
+// (s_snd_max_*) whenever it changes and by installs; a segment reads it with its TCB. A
+// value a few cycles old is harmless: no ACK can cover bytes sent after it was read.
+//
 // Latency:    m_valid exactly 4 cycles after the s_seg handshake (BRAM read 1 +
 //             tcp_rx_accept 3); the write-back happens in that cycle.
 // Throughput: 1 segment/cycle over different sessions; segments of one session at most
 //             1 per 4 cycles (s_seg_ready low otherwise). One install per cycle when no
-//             write-back is due.
+//             write-back and no s_snd_max write is due; s_snd_max 1 per cycle, never
+//             refused.
 // Assumes:    s_seg_sid names an installed session (the connection table's answer).
 `include "ftoe_defs.svh"
 `default_nettype none
@@ -52,6 +59,10 @@ module tcp_rx_session #(
     input  wire logic [3:0]                  s_wr_snd_wscale,
     input  wire logic                        s_wr_ts_enabled,
     input  wire logic [31:0]                 s_wr_ts_recent,
+    // the transmit side's SND.MAX (highest sequence number sent + 1)
+    input  wire logic                        s_snd_max_valid,
+    input  wire logic [$clog2(SESSIONS)-1:0] s_snd_max_sid,
+    input  wire logic [31:0]                 s_snd_max,
     // decisions (see tcp_rx_accept) with the session they concern
     output logic                             m_valid,
     output logic [$clog2(SESSIONS)-1:0]      m_sid,
@@ -60,7 +71,7 @@ module tcp_rx_session #(
     output logic [31:0]                      m_rcv_wnd,
     output logic [31:0]                      m_snd_una,
     output logic [31:0]                      m_snd_wnd,
-    output logic [31:0]                      m_snd_nxt,       // unchanged by tcp_rx
+    output logic [31:0]                      m_snd_nxt,       // the SND.MAX it used
     output logic                             m_ts_enabled,
     output logic [31:0]                      m_ts_recent,     // after this segment
     output logic                             m_deliver,
@@ -79,9 +90,9 @@ module tcp_rx_session #(
     output logic                             m_window_updated
 );
     localparam int SID_W = $clog2(SESSIONS);
-    // TCB: {rcv_nxt, rcv_wnd, snd_una, snd_nxt, snd_wnd, max_snd_wnd, wl1, wl2, ts_recent,
-    //       snd_wscale, ts_enabled}
-    localparam int TW = 9 * 32 + 4 + 1;
+    // TCB: {rcv_nxt, rcv_wnd, snd_una, snd_wnd, max_snd_wnd, wl1, wl2, ts_recent,
+    //       snd_wscale, ts_enabled}; SND.NXT is in snd_max_tab
+    localparam int TW = 8 * 32 + 4 + 1;
     localparam int ATAG_W = SID_W + 32 + 4 + 1 + TAG_W;  // what rides through the decision
 
     if (SESSIONS < 64 || SESSIONS > 65536 || (SESSIONS & (SESSIONS - 1)) != 0) begin : g_bad_sessions
@@ -110,11 +121,11 @@ module tcp_rx_session #(
     // (the last 3 accepted; the 4th writes back in this very cycle and holds the port).
     logic              rd_valid_q;
     logic [SID_W-1:0]  rd_sid_q;
-    assign s_wr_ready = !wb_valid &&
+    assign s_wr_ready = !wb_valid && !s_snd_max_valid &&
                         !in_flight(recent_valid_q, recent_sid_q[0], recent_sid_q[1],
                                    recent_sid_q[2], s_wr_sid);
     wire logic wr_hs = s_wr_valid && s_wr_ready;
-    wire logic [TW-1:0] wr_tcb = {s_wr_rcv_nxt, s_wr_rcv_wnd, s_wr_snd_una, s_wr_snd_nxt,
+    wire logic [TW-1:0] wr_tcb = {s_wr_rcv_nxt, s_wr_rcv_wnd, s_wr_snd_una,
                                   s_wr_snd_wnd, s_wr_max_snd_wnd, s_wr_snd_wl1, s_wr_snd_wl2,
                                   s_wr_ts_recent, s_wr_snd_wscale, s_wr_ts_enabled};
     wire logic              write     = wb_valid || wr_hs;
@@ -134,6 +145,20 @@ module tcp_rx_session #(
         bypass_tcb_q <= write_tcb;
     end
     wire logic [TW-1:0] state = bypass_q ? bypass_tcb_q : rd_data;
+
+    // SND.MAX table: the transmit side's writes, or an install's SND.NXT
+    logic [31:0] snd_max_tab [SESSIONS];
+    wire logic              sm_write = s_snd_max_valid || wr_hs;
+    wire logic [SID_W-1:0]  sm_sid   = s_snd_max_valid ? s_snd_max_sid : s_wr_sid;
+    wire logic [31:0]       sm_value = s_snd_max_valid ? s_snd_max : s_wr_snd_nxt;
+    logic [31:0] sm_rd_q, sm_bypass_value_q;
+    logic        sm_bypass_q;
+    always_ff @(posedge clk) begin
+        if (sm_write) snd_max_tab[sm_sid] <= sm_value;
+        sm_rd_q           <= snd_max_tab[s_seg_sid];
+        sm_bypass_q       <= sm_write && sm_sid == s_seg_sid;
+        sm_bypass_value_q <= sm_value;
+    end
 
     // ---- Read stage: the segment waits one cycle for its state -----------------------------
     logic [TAG_W-1:0] rd_tag_q;
@@ -167,12 +192,12 @@ module tcp_rx_session #(
     wire logic [31:0] st_rcv_nxt = state[TW-1 -: 32];
     wire logic [31:0] st_rcv_wnd = state[TW-33 -: 32];
     wire logic [31:0] st_snd_una = state[TW-65 -: 32];
-    wire logic [31:0] st_snd_nxt = state[TW-97 -: 32];
-    wire logic [31:0] st_snd_wnd = state[TW-129 -: 32];
-    wire logic [31:0] st_max_wnd = state[TW-161 -: 32];
-    wire logic [31:0] st_wl1     = state[TW-193 -: 32];
-    wire logic [31:0] st_wl2     = state[TW-225 -: 32];
-    wire logic [31:0] st_ts_rec  = state[TW-257 -: 32];
+    wire logic [31:0] st_snd_nxt = sm_bypass_q ? sm_bypass_value_q : sm_rd_q;
+    wire logic [31:0] st_snd_wnd = state[TW-97 -: 32];
+    wire logic [31:0] st_max_wnd = state[TW-129 -: 32];
+    wire logic [31:0] st_wl1     = state[TW-161 -: 32];
+    wire logic [31:0] st_wl2     = state[TW-193 -: 32];
+    wire logic [31:0] st_ts_rec  = state[TW-225 -: 32];
     wire logic [3:0]  st_wscale  = state[4:1];
     wire logic        st_ts_en   = state[0];
 
@@ -204,7 +229,7 @@ module tcp_rx_session #(
     always_comb begin
         wb_valid = a_valid;
         wb_sid   = a_tag[ATAG_W-1 -: SID_W];
-        wb_tcb   = {m_rcv_nxt, m_rcv_wnd, m_snd_una, a_snd_nxt, m_snd_wnd, a_max_wnd, a_wl1,
+        wb_tcb   = {m_rcv_nxt, m_rcv_wnd, m_snd_una, m_snd_wnd, a_max_wnd, a_wl1,
                     a_wl2, a_ts_recent, a_wscale, a_ts_en};
         m_valid  = a_valid;
         m_sid    = wb_sid;

@@ -166,6 +166,10 @@ module tx_frame_build #(
         m_axis_tlast  = last_beat;
         m_axis_tuser  = 1'b0;
         for (int i = 0; i < B; i++) m_axis_tkeep[i] = CW'(i) < cnt_q;
+    end
+    // (a separate block: the outputs above do not depend on m_axis_tready, which keeps
+    // chains of stream blocks free of false combinational loops)
+    always_comb begin
         emit      = m_axis_tvalid && m_axis_tready;
         cnt_after = emit ? (last_beat ? '0 : cnt_q - CW'(B)) : cnt_q;
         buf_shift = emit ? (buf_q >> DATA_W) : buf_q;
@@ -175,10 +179,10 @@ module tx_frame_build #(
             keep_cnt = keep_cnt + CW'(s_pay_tkeep[i]);
         end
         s_pay_tready = busy && pay_open && (cnt_after <= CW'(CAPB - B));
-        take_pay     = s_pay_tready && s_pay_tvalid;
         pay_ext      = {{(CAPB*8-DATA_W){1'b0}}, pay_masked} << {cnt_after, 3'b000};
         load_hdr     = h_valid && !busy;
     end
+    assign take_pay = s_pay_tready && s_pay_tvalid;
 
     always_ff @(posedge clk) begin
         if (load_hdr) begin

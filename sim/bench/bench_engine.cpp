@@ -9,19 +9,24 @@
 //     engine, for each payload size), an out-of-order segment's tlast to the first beat
 //     of its duplicate ACK on MAC TX, and a slow-path frame's tlast to the first byte of
 //     its host event (the receive decision inside all three is 9 cycles by design);
+//   - TX latency as DESIGN.md §7 defines it (the app's last beat on app TX to the first
+//     beat of the segment on MAC TX) and echo turnaround (a request's tlast on MAC RX to
+//     the first beat of its echo on MAC TX through rtl/apps/echo_app.sv, the engine and
+//     the echo app together as ftoe_echo_top), idle engine, for each payload size;
+//   - transmit throughput: app data for 64 sessions queued at once, MAC always ready;
 //   - connection-table occupancy: random 4-tuples installed through INSTALL commands
 //     until inserts fail, occupancy at the first failure and at 0.1% failures;
 //   - simulation speed of the whole engine in cycles per wall-clock second.
-// TX latency and echo turnaround (DESIGN.md §7) need data transmission, which the engine
-// does not have yet (it sends ACKs only): reported as null, with the reason.
 #include <chrono>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "Vftoe_echo_top_64.h"
 #include "Vftoe_engine_64.h"
 #include "bench_util.hpp"
+#include "engine_host_ops.hpp"
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
 
@@ -30,45 +35,26 @@ namespace {
 
 using driver::Kind;
 using Engine = sim::EngineSim<Vftoe_engine_64, 64>;
+using EchoTop = sim::EngineSim<Vftoe_echo_top_64, 64>;
 constexpr int kDataW = 64;
 constexpr int kSessions = 4096;
 constexpr uint64_t kOurMac = 0x020000000002ull;
 constexpr uint32_t kOurIp = 0x0a000002;
 constexpr double kClock64 = 156.25e6;
 
-driver::Message next_message(Engine& e) {
-    if (!e.run_until([&] { return !e.events.empty(); }, 10000000))
-        throw std::runtime_error("the engine sent no event within 10M cycles");
-    auto ev = std::move(e.events.front());
-    e.events.pop_front();
-    if (const auto* err = std::get_if<driver::DeframeError>(&ev))
-        throw std::runtime_error("link error on the event stream: " + err->detail);
-    return std::get<driver::Message>(ev);
-}
+driver::Message next_message(Engine& e) { return sim::next_engine_message(e); }
+void configure(Engine& e) { sim::configure_engine(e, kOurMac, kOurIp); }
+driver::EngineCounters counters(Engine& e) { return sim::read_engine_counters(e); }
 
-void configure(Engine& e) {
-    e.run(40);  // counter banks clear themselves
-    e.send_command(Kind::kSetConfig, driver::kNoSession, 0,
-                   driver::set_config_payload(kOurMac, kOurIp));
-    e.run_until([&] { return e.inputs_drained(); }, 100000);
-}
-
-driver::EngineCounters counters(Engine& e) {
-    e.send_command(Kind::kReadCounters, driver::kNoSession, 0);
-    const auto m = next_message(e);
-    const auto c = driver::decode_counters(m.payload);
-    if (m.kind != Kind::kCounters || !c) throw std::runtime_error("bad COUNTERS answer");
-    return *c;
-}
-
+// A session whose peer's window is wide open (1 GiB) and MSS 1460: nothing holds the
+// engine's segments back but the initial congestion window.
 driver::TableResult install(Engine& e, uint32_t sid, const driver::FourTuple& t) {
     driver::SessionState st;
     st.rcv_wnd = 1u << 30;
-    st.snd_nxt = 1000;
-    e.send_command(Kind::kInstall, sid, 0, driver::install_payload(t, st));
-    const auto m = next_message(e);
-    if (m.kind != Kind::kInstalled) throw std::runtime_error("INSTALL not answered by INSTALLED");
-    return driver::TableResult(m.arg);
+    st.snd_una = st.snd_nxt = 1000;
+    st.snd_wnd = st.max_snd_wnd = 1u << 30;
+    st.mss = 1460;
+    return sim::engine_table_command(e, Kind::kInstall, sid, t, st);
 }
 
 sim::Bytes segment(const driver::FourTuple& t, uint32_t seq, std::size_t payload) {
@@ -185,6 +171,100 @@ uint64_t slow_path_latency() {
     return e.host_byte_cycles[first_byte] - e.rx_tlast_cycles[0];
 }
 
+// DESIGN.md §7 TX latency: the app's last payload beat accepted on the app TX stream
+// to the first beat of the data segment on MAC TX, idle engine, session window open.
+uint64_t tx_latency(std::size_t payload) {
+    Engine e;
+    configure(e);
+    const driver::FourTuple t{0x0a000001, kOurIp, 40002, 7};
+    if (install(e, 8, t) != driver::TableResult::kInserted)
+        throw std::runtime_error("install failed in an empty table");
+    e.run(50);
+    e.send_app(8, sim::Bytes(payload, 0x3c));
+    e.run_until([&] { return !e.tx_frames.empty(); }, 100000);
+    if (e.tx_frames.size() != 1 || e.app_tx_last_cycles.size() != 1)
+        throw std::runtime_error("the app's bytes did not leave as one segment");
+    if (e.tx_frames[0].size() < 54 + payload)
+        throw std::runtime_error("the segment is shorter than its payload");
+    return e.tx_first_cycles[0] - e.app_tx_last_cycles[0];
+}
+
+// DESIGN.md §7 echo turnaround: a request segment's tlast on MAC RX to the first beat of
+// the echoed segment on MAC TX, through the on-FPGA echo app (ftoe_echo_top), idle.
+uint64_t echo_turnaround(std::size_t payload) {
+    EchoTop e;
+    sim::configure_engine(e, kOurMac, kOurIp);
+    const driver::FourTuple t{0x0a000001, kOurIp, 40003, 7};
+    driver::SessionState st;
+    st.rcv_wnd = 1u << 30;
+    st.snd_una = st.snd_nxt = 1000;
+    st.snd_wnd = st.max_snd_wnd = 1u << 30;
+    st.mss = 1460;
+    if (sim::engine_table_command(e, Kind::kInstall, 9, t, st) != driver::TableResult::kInserted)
+        throw std::runtime_error("install failed in an empty table");
+    e.run(50);
+    e.send_frame(segment(t, 0, payload));
+    const auto data_frame = [&]() -> int {
+        for (std::size_t i = 0; i < e.tx_frames.size(); i++)
+            if (e.tx_frames[i].size() >= 54 + payload) return int(i);
+        return -1;
+    };
+    e.run_until([&] { return data_frame() >= 0; }, 100000);
+    const int i = data_frame();
+    if (i < 0 || e.rx_tlast_cycles.empty()) throw std::runtime_error("no echo came back");
+    return e.tx_first_cycles[std::size_t(i)] - e.rx_tlast_cycles[0];
+}
+
+// TX throughput: app data for 64 sessions queued at once, each segment `payload` bytes
+// (the app writes one segment's bytes per packet, MSS 1460); beats on MAC TX per cycle
+// from the first data beat to the last, MAC always ready. The peer's ACKs are not
+// sent: each session may send its initial window (3 x 1460 bytes for MSS 1460, RFC 5681
+// §3.1), and the data is sized to fit in it.
+Throughput tx_throughput(std::size_t payload) {
+    Engine e;
+    configure(e);
+    std::mt19937_64 rng(payload + 1);
+    constexpr uint32_t kSessionsUsed = 64;
+    for (uint32_t i = 0; i < kSessionsUsed; i++) {
+        const driver::FourTuple t{uint32_t(rng()), kOurIp, uint16_t(rng()), uint16_t(rng())};
+        if (install(e, i, t) != driver::TableResult::kInserted)
+            throw std::runtime_error("install failed in an empty table");
+    }
+    e.run(50);
+    const std::size_t per_session = std::max<std::size_t>(1, 3 * 1460 / payload);
+    uint64_t want = 0;
+    for (std::size_t k = 0; k < per_session; k++)
+        for (uint32_t i = 0; i < kSessionsUsed; i++, want++) e.send_app(i, sim::Bytes(payload, uint8_t(i)));
+    // payload bytes of a frame: IPv4 total length - IPv4 header - TCP header
+    const auto payload_of = [](const sim::Bytes& f) -> uint64_t {
+        const uint64_t total = uint64_t(f[16]) << 8 | f[17];
+        return total - 20 - 4 * uint64_t(f[46] >> 4);
+    };
+    uint64_t first = 0, last = 0, beats = 0, sent = 0, frame_bytes = 0;
+    std::size_t seen = 0;
+    while (sent < want * payload && e.cycle() < 50000000) {
+        e.step();
+        if (e.io().m_mac_tx_tvalid && e.io().m_mac_tx_tready) {
+            if (beats++ == 0) first = e.cycle();
+            last = e.cycle();
+        }
+        for (; seen < e.tx_frames.size(); seen++) {
+            sent += payload_of(e.tx_frames[seen]);
+            frame_bytes += e.tx_frames[seen].size();
+        }
+    }
+    if (sent != want * payload) throw std::runtime_error("not every app byte was sent");
+    Throughput r{};
+    r.payload = payload;
+    r.frames = e.tx_frames.size();
+    r.frame_bytes = std::size_t(frame_bytes / r.frames);
+    r.beats = beats;
+    r.cycles = last - first + 1;
+    r.beats_per_cycle = double(beats) / double(r.cycles);
+    r.gbps_156 = double(frame_bytes) / double(r.cycles) * 8 * kClock64 / 1e9;
+    return r;
+}
+
 struct Occupancy {
     uint64_t attempts, failures, at_first_failure, at_limit;
 };
@@ -224,7 +304,8 @@ int run_engine(const std::vector<std::string>& args) {
         std::printf("usage: ftoe-bench engine [--frames N] [--json]\n"
                     "  Verilated ftoe_engine (64-bit bus, 4096 sessions): receive throughput for\n"
                     "  64/512/1460-byte payloads over installed sessions, RX latency to the app\n"
-                    "  stream, slow-path latency, connection-table occupancy, simulation speed.\n"
+                    "  stream, TX latency, echo turnaround, transmit throughput, slow-path latency,\n"
+                    "  connection-table occupancy, simulation speed.\n"
                     "  --frames per payload size (default 20000).\n");
         return 0;
     }
@@ -243,6 +324,15 @@ int run_engine(const std::vector<std::string>& args) {
     for (std::size_t payload : {std::size_t(64), std::size_t(512), std::size_t(1460)})
         rx_lat.push_back({payload, rx_latency(payload)});
     const uint64_t ack_lat = ack_latency();
+    std::vector<std::pair<std::size_t, uint64_t>> tx_lat, echo_lat;
+    std::vector<Throughput> txp;
+    for (std::size_t payload : {std::size_t(64), std::size_t(512), std::size_t(1460)}) {
+        tx_lat.push_back({payload, tx_latency(payload)});
+        echo_lat.push_back({payload, echo_turnaround(payload)});
+        txp.push_back(tx_throughput(payload));
+    }
+    double min_tx_bpc = 1.0;
+    for (const auto& t : txp) min_tx_bpc = std::min(min_tx_bpc, t.beats_per_cycle);
     const Occupancy occ = table_occupancy();
     const double occ_first = double(occ.at_first_failure) / kSessions;
     const double occ_limit = double(occ.at_limit) / kSessions;
@@ -262,14 +352,25 @@ int run_engine(const std::vector<std::string>& args) {
         j.num("rx_latency_ns_156mhz", double(rx_lat[0].second) * 1e9 / kClock64);
         for (const auto& [payload, cycles] : rx_lat)
             j.num("rx_latency_cycles_payload_" + std::to_string(payload), cycles);
-        j.null("tx_latency_cycles");
-        j.null("echo_turnaround_cycles");
-        j.null("tx_beats_per_cycle");
-        Json why;
-        why.str("tx_latency_cycles", "the engine sends ACKs but no data yet (no TX buffer or app TX stream)");
-        why.str("echo_turnaround_cycles", "needs the app TX stream, data transmission and the echo app");
-        why.str("tx_beats_per_cycle", "the engine sends ACKs but no data yet");
-        j.obj("not_measured", why);
+        // tx_latency_cycles / echo_turnaround_cycles: the 64-byte payload; the TX path
+        // reads a segment's payload whole before its header goes (store-and-forward).
+        j.num("tx_latency_cycles", tx_lat[0].second);
+        j.num("tx_latency_ns_156mhz", double(tx_lat[0].second) * 1e9 / kClock64);
+        for (const auto& [payload, cycles] : tx_lat)
+            j.num("tx_latency_cycles_payload_" + std::to_string(payload), cycles);
+        j.num("echo_turnaround_cycles", echo_lat[0].second);
+        j.num("echo_turnaround_ns_156mhz", double(echo_lat[0].second) * 1e9 / kClock64);
+        for (const auto& [payload, cycles] : echo_lat)
+            j.num("echo_turnaround_cycles_payload_" + std::to_string(payload), cycles);
+        j.num("tx_beats_per_cycle", min_tx_bpc);
+        for (const auto& t : txp) {
+            Json p;
+            p.num("mean_frame_bytes", uint64_t(t.frame_bytes));
+            p.num("frames", t.frames);
+            p.num("beats_per_cycle", t.beats_per_cycle);
+            p.num("gbps_156mhz", t.gbps_156);
+            j.obj("tx_payload_" + std::to_string(t.payload), p);
+        }
         j.num("ack_latency_cycles", ack_lat);
         j.num("ack_latency_ns_156mhz", double(ack_lat) * 1e9 / kClock64);
         j.num("slow_path_latency_cycles", slow_latency);
@@ -308,7 +409,18 @@ int run_engine(const std::vector<std::string>& args) {
                     payload, (unsigned long long)cycles, double(cycles) * 1e9 / kClock64);
     std::printf("  ACK, segment tlast -> first ACK beat on MAC TX  %llu  (%.1f ns @156.25MHz)\n",
                 (unsigned long long)ack_lat, double(ack_lat) * 1e9 / kClock64);
-    std::printf("  TX / echo turnaround (DESIGN.md §7)              not yet: data transmission\n");
+    for (const auto& [payload, cycles] : tx_lat)
+        std::printf("  TX, last app beat -> first MAC TX beat, %4zu B  %llu  (%.1f ns @156.25MHz)\n",
+                    payload, (unsigned long long)cycles, double(cycles) * 1e9 / kClock64);
+    for (const auto& [payload, cycles] : echo_lat)
+        std::printf("  echo, request tlast -> first reply beat, %4zu B %llu  (%.1f ns @156.25MHz)\n",
+                    payload, (unsigned long long)cycles, double(cycles) * 1e9 / kClock64);
+    std::printf("\ntransmit, app data for 64 sessions queued at once (MAC always ready)\n");
+    std::printf("  %-8s %-7s %-9s %-12s %s\n", "payload", "frame", "frames", "beats/cycle",
+                "Gb/s @156.25MHz");
+    for (const auto& t : txp)
+        std::printf("  %-8zu %-7zu %-9llu %-12.3f %.2f\n", t.payload, t.frame_bytes,
+                    (unsigned long long)t.frames, t.beats_per_cycle, t.gbps_156);
     std::printf("\nconnection table, random 4-tuples through INSTALL\n");
     std::printf("  occupancy at the first failed insert            %.1f%%\n", 100 * occ_first);
     std::printf("  occupancy when failures pass 0.1%% of inserts    %.1f%% (%llu attempts, %llu failed)\n",

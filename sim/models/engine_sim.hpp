@@ -3,18 +3,24 @@
 // commands into the host link (through driver::Framer, so the engine sees exactly what
 // a host would send), events out of the host link back through driver::Deframer, and
 // frames out of MAC TX and payload out of the app RX stream, all three outputs under
-// random backpressure.
+// random backpressure; app data into the app TX stream (random idle), and the TX
+// buffer's external memory served by tx_memory.hpp (sparse, fixed read latency, random
+// stalls).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <random>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "clocked_model.hpp"
 #include "frame.hpp"
+#include "tx_memory.hpp"
 #include "wire_format.hpp"
 
 namespace ftoe::sim {
@@ -24,6 +30,11 @@ struct EngineSimOptions {
     int host_ready_percent = 100;  // chance the host takes an event byte in a cycle
     int tx_ready_percent = 100;    // chance the MAC takes a TX beat in a cycle
     int app_ready_percent = 100;   // chance the app takes an app RX beat in a cycle
+    int app_tx_idle_percent = 0;   // chance of an idle cycle before each app TX beat
+    int mem_latency = 4;           // TX buffer memory: cycles from read accepted to data
+    int mem_ready_percent = 100;   // chance the memory accepts a read / a write in a cycle
+    bool echo = false;             // every app RX beat goes back out as app TX in the next
+                                   // cycle, as rtl/apps/echo_app.sv does
     int cycles_per_tick = 156;     // time base: 1 us at 156.25 MHz (0: no ticks)
     uint64_t seed = 1;
     bool record_cycles = true;     // keep rx_tlast_cycles / host_byte_cycles (soak runs: off)
@@ -31,20 +42,37 @@ struct EngineSimOptions {
                                    // above does its own deframing)
 };
 
+// Whether a model has the engine's app streams (ftoe_engine) or keeps them inside
+// (ftoe_echo_top: the echo app is on them).
+template <typename M, typename = void>
+struct HasAppPorts : std::false_type {};
+template <typename M>
+struct HasAppPorts<M, std::void_t<decltype(std::declval<M&>().m_app_rx_tvalid)>> : std::true_type {};
+
 template <typename Model, int DATA_W>
 class EngineSim {
 public:
+    static constexpr bool kAppPorts = HasAppPorts<Model>::value;
     using Beat = kernel::AxisBeat<DATA_W>;
     static constexpr int kDataW = DATA_W;
     using Event = std::variant<driver::Message, driver::DeframeError>;
 
-    explicit EngineSim(EngineSimOptions o = {}) : opt_(o), rng_(o.seed) {
+    explicit EngineSim(EngineSimOptions o = {})
+        : opt_(o), rng_(o.seed),
+          mem_(TxMemoryOptions{o.mem_latency, o.mem_ready_percent, o.mem_ready_percent,
+                               o.seed + 1}) {
         auto& io = sim_.io();
         io.s_mac_rx_tvalid = 0;
         io.s_host_tvalid = 0;
         io.m_host_tready = 0;
         io.m_mac_tx_tready = 0;
-        io.m_app_rx_tready = 0;
+        if constexpr (kAppPorts) {
+            io.m_app_rx_tready = 0;
+            io.s_app_tx_tvalid = 0;
+        }
+        io.m_mem_wr_ready = 0;
+        io.m_mem_rd_ready = 0;
+        io.s_mem_rd_valid = 0;
         io.tick = 0;
     }
 
@@ -64,6 +92,12 @@ public:
         send_host_bytes(framer_.frame(kind, session, arg, payload));
     }
     void send_host_bytes(const Bytes& b) { host_in_.insert(host_in_.end(), b.begin(), b.end()); }
+    // App TX: bytes appended to a session's stream, one packet, queued behind earlier ones.
+    void send_app(uint32_t session, const Bytes& bytes) {
+        static_assert(kAppPorts, "this model keeps its app streams inside");
+        auto beats = to_beats<DATA_W>(bytes);
+        for (auto& b : beats) app_tx_.push_back({b, session});
+    }
     driver::Framer& framer() { return framer_; }
 
     void step() {
@@ -79,9 +113,33 @@ public:
         if (!host_in_.empty()) io.s_host_tdata = host_in_.front();
         io.m_host_tready = int(rng_() % 100) < opt_.host_ready_percent;
         io.m_mac_tx_tready = int(rng_() % 100) < opt_.tx_ready_percent;
-        io.m_app_rx_tready = int(rng_() % 100) < opt_.app_ready_percent;
+        const bool app_ready = int(rng_() % 100) < opt_.app_ready_percent;
+        (void)app_ready;  // a model without app ports draws it too: same random sequence
         io.tick = opt_.cycles_per_tick > 0 && sim_.cycle() % uint64_t(opt_.cycles_per_tick) == 0;
+        const bool app_go = !app_tx_.empty() && int(rng_() % 100) >= opt_.app_tx_idle_percent;
+        if constexpr (kAppPorts) {
+            io.m_app_rx_tready = app_ready;
+            io.s_app_tx_tvalid = app_go;
+            if (app_go) {
+                set_wide(io.s_app_tx_tdata, app_tx_.front().beat);
+                io.s_app_tx_tkeep = static_cast<std::remove_reference_t<decltype(io.s_app_tx_tkeep)>>(
+                    app_tx_.front().beat.keep);
+                io.s_app_tx_tlast = app_tx_.front().beat.last;
+                io.s_app_tx_tdest = static_cast<std::remove_reference_t<decltype(io.s_app_tx_tdest)>>(
+                    app_tx_.front().session);
+            }
+        }
+        mem_.drive(io.m_mem_wr_ready, io.m_mem_rd_ready, io.s_mem_rd_valid, io.s_mem_rd_data);
         sim_.settle();
+        mem_.sample(io.m_mem_wr_valid, io.m_mem_wr_addr, io.m_mem_wr_data, io.m_mem_wr_strb,
+                    io.m_mem_rd_valid, io.m_mem_rd_addr);
+        if constexpr (kAppPorts) {
+            if (app_go && io.s_app_tx_tready) {
+                if (app_tx_.front().beat.last && opt_.record_cycles)
+                    app_tx_last_cycles.push_back(sim_.cycle());
+                app_tx_.pop_front();
+            }
+        }
         if (rx_go && io.s_mac_rx_tready) {
             if (rx_.front().beat.last && opt_.record_cycles) rx_tlast_cycles.push_back(sim_.cycle());
             rx_.pop_front();
@@ -95,7 +153,9 @@ public:
             if (opt_.record_cycles) host_byte_cycles.push_back(sim_.cycle());
         }
         if (io.m_mac_tx_tvalid && io.m_mac_tx_tready) collect_tx(io);
-        if (io.m_app_rx_tvalid && io.m_app_rx_tready) collect_app_rx(io);
+        if constexpr (kAppPorts) {
+            if (io.m_app_rx_tvalid && io.m_app_rx_tready) collect_app_rx(io);
+        }
         sim_.tick();
         while (auto e = deframer_.next()) events.push_back(std::move(*e));
     }
@@ -111,7 +171,7 @@ public:
     void run(uint64_t cycles) {
         for (uint64_t i = 0; i < cycles; i++) step();
     }
-    bool inputs_drained() const { return rx_.empty() && host_in_.empty(); }
+    bool inputs_drained() const { return rx_.empty() && host_in_.empty() && app_tx_.empty(); }
 
     std::deque<Event> events;                 // from the host link, in order
     std::deque<uint8_t> host_out;             // raw host-link bytes (deframe_events off)
@@ -126,6 +186,7 @@ public:
     std::vector<AppPacket> app_rx;            // from the app RX stream, in order
     std::vector<uint64_t> rx_tlast_cycles;    // cycle each MAC RX frame's tlast was taken
     std::vector<uint64_t> host_byte_cycles;   // cycle each host-link byte was taken
+    std::vector<uint64_t> app_tx_last_cycles; // cycle each app TX packet's tlast was taken
     uint64_t last_host_byte_cycle = 0;
 
 private:
@@ -133,6 +194,34 @@ private:
         Beat beat;
         bool error;
     };
+    static constexpr int kWords = DATA_W / 64;
+    using Words = std::array<uint64_t, kWords>;
+    template <typename Sig>
+    static void set_wide(Sig& sig, const Beat& b) {
+        Words w{};
+        for (int i = 0; i < kWords; i++) w[std::size_t(i)] = b.data[i];
+        set_words(sig, w);
+    }
+    template <typename Sig>
+    static void set_words(Sig& sig, const Words& w) {
+        if constexpr (DATA_W <= 64) {
+            sig = w[0];
+        } else {
+            for (int i = 0; i < DATA_W / 32; i++)
+                sig[i] = uint32_t(w[std::size_t(i / 2)] >> (32 * (i % 2)));
+        }
+    }
+    template <typename Sig>
+    static Words get_words(const Sig& sig) {
+        Words w{};
+        if constexpr (DATA_W <= 64) {
+            w[0] = uint64_t(sig);
+        } else {
+            for (int i = 0; i < DATA_W / 32; i++)
+                w[std::size_t(i / 2)] |= uint64_t(sig[i]) << (32 * (i % 2));
+        }
+        return w;
+    }
     static void set_mac_rx(Model& io, const Beat& b) {
         if constexpr (DATA_W <= 64) {
             io.s_mac_rx_tdata = b.data[0];
@@ -159,12 +248,21 @@ private:
 
     // One app packet per delivered segment: tkeep contiguous from lane 0, only the tlast
     // beat partial, one session per packet (the checks a consumer relies on).
-    void collect_app_rx(Model& io) {
+    template <typename M>
+    void collect_app_rx(M& io) {
         const uint64_t keep = uint64_t(io.m_app_rx_tkeep);
         int n = 0;
         while (n < DATA_W / 8 && ((keep >> n) & 1)) n++;
         if ((n < DATA_W / 8 && !io.m_app_rx_tlast) || (n < 64 && (keep >> n) != 0))
             app_rx_malformed++;
+        if (opt_.echo) {
+            Beat b{};
+            const Words w = get_words(io.m_app_rx_tdata);
+            for (int i = 0; i < kWords; i++) b.data[i] = w[std::size_t(i)];
+            b.keep = keep;
+            b.last = io.m_app_rx_tlast;
+            app_tx_.push_back({b, uint32_t(io.m_app_rx_tdest)});
+        }
         if (app_partial_.empty()) {
             app_session_ = io.m_app_rx_tdest;
             app_first_cycle_ = sim_.cycle();
@@ -191,6 +289,12 @@ private:
     ClockedModel<Model> sim_;
     std::deque<RxBeat> rx_;
     std::deque<uint8_t> host_in_;
+    struct AppTxBeat {
+        Beat beat;
+        uint32_t session;
+    };
+    std::deque<AppTxBeat> app_tx_;
+    TxMemory<DATA_W> mem_;
     driver::Framer framer_;
     driver::Deframer deframer_{false};
     Bytes tx_partial_;

@@ -15,6 +15,7 @@
 
 #include "Vftoe_engine_512.h"
 #include "Vftoe_engine_64.h"
+#include "engine_host_ops.hpp"
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
 #include "eth_rx_parse.hpp"
@@ -33,7 +34,6 @@ using Engine512 = EngineSim<Vftoe_engine_512, 512>;
 
 constexpr uint64_t kOurMac = 0x020000000002ull;  // TcpFrameSpec's default destination
 constexpr uint32_t kOurIp = 0x0a000002;
-constexpr int kCounterClearCycles = 40;          // stat_counters clear 32 slots after reset
 // First host-link byte of a slow-path event after its frame's tlast, idle engine: parser
 // 7 + lookup 2 (decision), record queued 1, reader load 1 + offer 1, hl_tx magic 1.
 constexpr uint64_t kSlowPathFirstByte = 13;
@@ -48,51 +48,24 @@ EngineSimOptions options(int rx_idle, int host_ready, int tx_ready, uint64_t see
     return o;
 }
 
-// The next message from the host link; fails the test on a link error.
+// The host's operations (sim/models/engine_host_ops.hpp); a failure throws, which
+// fails the test with its message.
 template <class E>
 Message next_message(E& e, uint64_t max_cycles = 200000) {
-    if (!e.run_until([&] { return !e.events.empty(); }, max_cycles)) {
-        ADD_FAILURE() << "no event within " << max_cycles << " cycles";
-        return {};
-    }
-    auto ev = std::move(e.events.front());
-    e.events.pop_front();
-    if (auto* err = std::get_if<driver::DeframeError>(&ev)) {
-        ADD_FAILURE() << "link error from the engine's event stream: " << err->detail;
-        return {};
-    }
-    return std::get<Message>(ev);
+    return next_engine_message(e, max_cycles);
 }
-
 template <class E>
 void configure(E& e) {
-    e.run(kCounterClearCycles);
-    e.send_command(Kind::kSetConfig, driver::kNoSession, 0,
-                   driver::set_config_payload(kOurMac, kOurIp));
-    e.run_until([&] { return e.inputs_drained(); }, 10000);
-    e.run(4);
+    configure_engine(e, kOurMac, kOurIp);
 }
-
 template <class E>
 driver::EngineCounters read_counters(E& e) {
-    e.send_command(Kind::kReadCounters, driver::kNoSession, 0);
-    const Message m = next_message(e);
-    EXPECT_EQ(m.kind, Kind::kCounters);
-    const auto c = driver::decode_counters(m.payload);
-    EXPECT_TRUE(c.has_value()) << "COUNTERS payload of " << m.payload.size() << " bytes";
-    return c.value_or(driver::EngineCounters{});
+    return read_engine_counters(e);
 }
-
 template <class E>
 TableResult table_command(E& e, Kind kind, uint32_t sid, const driver::FourTuple& t,
                           const driver::SessionState& state = {}) {
-    e.send_command(kind, sid, 0,
-                   kind == Kind::kInstall ? driver::install_payload(t, state)
-                                          : driver::table_key_payload(t));
-    const Message m = next_message(e);
-    EXPECT_EQ(m.kind, kind == Kind::kInstall ? Kind::kInstalled : Kind::kRemoved);
-    EXPECT_EQ(m.session, sid);
-    return TableResult(m.arg);
+    return engine_table_command(e, kind, sid, t, state);
 }
 
 Bytes tcp_frame(const driver::FourTuple& t, uint32_t seq, std::size_t payload) {

@@ -1,9 +1,11 @@
 // Cosim of rtl/tcp_rx/tcp_rx_session.sv (4096 sessions) against tcp_rx_accept() applied
 // session by session: installs through s_wr, then segments over a few sessions, often
 // the same one back to back so that every read-after-write distance (1..4 cycles) and
-// the write-back bypass are exercised, with installs of busy sessions mixed in. Holds
-// the header's contract: results exactly 4 cycles after acceptance, s_seg_ready low
-// exactly when the session is among the last 3 accepted, installs never lost.
+// the write-back bypass are exercised, with installs of busy sessions mixed in and the
+// transmit side's SND.MAX writes (s_snd_max) landing in any cycle, including the cycle
+// a segment of that session is read. Holds the header's contract: results exactly 4
+// cycles after acceptance, s_seg_ready low exactly when the session is among the last 3
+// accepted, installs never lost and waiting while a SND.MAX write is offered.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -119,7 +121,8 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
     std::array<int, 3> recent{-1, -1, -1};
     std::map<int, int> distance_seen;    // cycles between same-session acceptances
     std::map<uint16_t, uint64_t> last_accept;
-    int installs = 0, installs_waited = 0, segments = 0, stalls = 0;
+    int installs = 0, installs_waited = 0, segments = 0, stalls = 0, snd_max_writes = 0;
+    int snd_max_same_cycle = 0;  // a SND.MAX write to the session read in that cycle
     bool seg_pending = false, wr_pending = false;
     uint16_t seg_sid = 0, wr_sid = 0;
     TcpRxSegment seg;
@@ -147,6 +150,13 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
             seg = next_segment(rng, model[seg_sid]);
             seg_pending = true;
         }
+        // The transmit side sends more (SND.MAX grows) now and then.
+        const bool sm_write = segments > 0 && rng() % 6 == 0;
+        const uint16_t sm_sid = rng() % 2 ? seg_sid : sids[rng() % kActive];
+        const uint32_t sm_value = model[sm_sid].snd_nxt + uint32_t(rng() % 3000);
+        io.s_snd_max_valid = sm_write;
+        io.s_snd_max_sid = sm_sid;
+        io.s_snd_max = sm_value;
         io.s_wr_valid = wr_pending;
         if (wr_pending) drive_install(io, wr_sid, wr_state);
         io.s_seg_valid = seg_pending;
@@ -172,8 +182,14 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
         } else {
             ASSERT_TRUE(pending.empty() || pending.front().due > sim.cycle()) << "result missing";
         }
-        // Acceptances, in the order the RTL applies them: install, then segment.
+        // Acceptances, in the order the RTL applies them: SND.MAX, install, segment.
         const bool wr_hs = wr_pending && io.s_wr_ready;
+        if (sm_write) {
+            ASSERT_FALSE(wr_hs) << "an install may not share the cycle of a SND.MAX write";
+            model[sm_sid].snd_nxt = sm_value;
+            ++snd_max_writes;
+            if (seg_pending && io.s_seg_ready && seg_sid == sm_sid) ++snd_max_same_cycle;
+        }
         const bool seg_hs = seg_pending && io.s_seg_ready;
         if (wr_hs) {
             model[wr_sid] = wr_state;
@@ -197,14 +213,16 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
         recent = {seg_hs ? int(seg_sid) : -1, recent[0], recent[1]};
         sim.tick();
     }
-    std::printf("%d segments, %d stalls, %d installs (%d cycles waited); same-session gaps:",
-                segments, stalls, installs, installs_waited);
+    std::printf("%d segments, %d stalls, %d installs (%d cycles waited), %d SND.MAX writes "
+                "(%d in the cycle their session was read); same-session gaps:",
+                segments, stalls, installs, installs_waited, snd_max_writes, snd_max_same_cycle);
     for (const auto& [gap, n] : distance_seen) std::printf(" %d:%d", gap, n);
     std::printf("\n");
     EXPECT_GT(distance_seen[4], 1000) << "back-to-back at the minimum distance (bypass)";
     EXPECT_GT(distance_seen[5], 100);
     EXPECT_GT(installs, 500);
     EXPECT_GT(installs_waited, 0) << "installs of busy sessions must have waited";
+    EXPECT_GT(snd_max_same_cycle, 1000) << "the SND.MAX bypass must be exercised";
 }
 
 }  // namespace

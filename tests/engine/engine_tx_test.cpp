@@ -1,0 +1,311 @@
+// Cosim of the engine's transmit side (64 and 512 bits): app data written on the app TX
+// stream leaves MAC TX as data segments of installed sessions, received by a peer that
+// checks each one as its TCP stack would (reference parser: both checksums, addressing,
+// in-order sequence numbers, at most the installed MSS) and ACKs what it got. Random
+// idle on the app TX stream, random backpressure on MAC TX and random stalls in the TX
+// buffer memory.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <random>
+
+#include "Vftoe_echo_top_64.h"
+#include "Vftoe_engine_512.h"
+#include "Vftoe_engine_64.h"
+#include "engine_host_ops.hpp"
+#include "engine_messages.hpp"
+#include "engine_sim.hpp"
+#include "eth_rx_parse.hpp"
+#include "frame.hpp"
+#include "tcp_rx.hpp"
+
+namespace ftoe::sim {
+namespace {
+
+using driver::Kind;
+using Engine = EngineSim<Vftoe_engine_64, 64>;
+using Engine512 = EngineSim<Vftoe_engine_512, 512>;
+using EchoTop = EngineSim<Vftoe_echo_top_64, 64>;
+
+constexpr uint64_t kOurMac = 0x020000000002ull;   // TcpFrameSpec's default destination
+constexpr uint64_t kPeerMac = 0x020000000001ull;  // ... and source
+constexpr uint32_t kOurIp = 0x0a000002;
+
+// The far end of one session, a receiver as RFC 9293 describes it (in order only: the
+// engine must never reorder on a lossless link) that ACKs every data segment at once.
+struct Peer {
+    driver::FourTuple tuple;
+    uint32_t rcv_nxt = 0;   // next byte expected from the engine
+    uint32_t snd_nxt = 0;   // the peer's own sequence number (its data, if any, went first)
+    uint16_t window = 65535;
+    uint16_t mss = 0;
+    Bytes received;
+    bool fin = false;
+    uint64_t data_segments = 0, pure_acks = 0;
+    uint16_t largest = 0;
+
+    // One frame from MAC TX addressed to this peer: checked, and the ACK to send back
+    // (empty when none is due).
+    Bytes receive(const Bytes& f, std::size_t i) {
+        kernel::RxParseConfig as_peer;
+        as_peer.our_mac = kPeerMac;
+        as_peer.our_ip = tuple.remote_ip;
+        const auto m = kernel::eth_rx_parse(f.data(), int(f.size()), false, as_peer);
+        EXPECT_EQ(m.reason, driver::RxReason::kTcp)
+            << "frame " << i << " is not a valid segment for the peer: "
+            << driver::rx_reason_name(m.reason);
+        EXPECT_EQ(m.src_mac, kOurMac) << "frame " << i;
+        EXPECT_EQ(m.src_ip, tuple.local_ip) << "frame " << i;
+        EXPECT_EQ(m.src_port, tuple.local_port) << "frame " << i;
+        EXPECT_EQ(m.dst_port, tuple.remote_port) << "frame " << i;
+        EXPECT_TRUE(m.flags & kernel::tcp_flag::kAck) << "frame " << i;
+        const bool has_fin = m.flags & kernel::tcp_flag::kFin;
+        if (m.payload_len == 0 && !has_fin) {
+            ++pure_acks;
+            return {};
+        }
+        EXPECT_EQ(m.seq, rcv_nxt) << "frame " << i << ": data out of order";
+        EXPECT_LE(m.payload_len, mss) << "frame " << i << ": larger than the MSS";
+        EXPECT_FALSE(fin) << "frame " << i << ": data after the FIN";
+        received.insert(received.end(), f.begin() + m.payload_off,
+                        f.begin() + m.payload_off + m.payload_len);
+        rcv_nxt += m.payload_len + (has_fin ? 1u : 0u);
+        fin = fin || has_fin;
+        ++data_segments;
+        largest = std::max(largest, m.payload_len);
+        return ack_frame();
+    }
+    Bytes ack_frame() const {
+        TcpFrameSpec s;
+        s.src_ip = tuple.remote_ip;
+        s.dst_ip = tuple.local_ip;
+        s.src_port = tuple.remote_port;
+        s.dst_port = tuple.local_port;
+        s.seq = snd_nxt;
+        s.ack = rcv_nxt;
+        s.flags = kernel::tcp_flag::kAck;
+        s.window = window;
+        return build_tcp_frame(s);
+    }
+};
+
+// Installs session `sid` for `peer`: the engine's first byte is `iss + 1`.
+template <class E>
+void install(E& e, uint32_t sid, Peer& peer, uint32_t iss, uint32_t peer_isn) {
+    driver::SessionState st;
+    st.rcv_nxt = peer_isn + 1;
+    st.rcv_wnd = 65535;
+    st.snd_una = st.snd_nxt = iss + 1;
+    st.snd_wnd = st.max_snd_wnd = peer.window;
+    st.snd_wl1 = peer_isn;
+    st.snd_wl2 = iss + 1;
+    st.peer_mac = kPeerMac;
+    st.mss = peer.mss;
+    ASSERT_EQ(engine_table_command(e, Kind::kInstall, sid, peer.tuple, st),
+              driver::TableResult::kInserted);
+    peer.rcv_nxt = iss + 1;
+    peer.snd_nxt = peer_isn + 1;
+}
+
+// Steps the engine, handing each new MAC TX frame to its peer and the peer's ACKs back.
+template <class E>
+bool exchange(E& e, std::map<uint32_t, Peer*>& by_remote_port, std::size_t& seen,
+              const std::function<bool()>& done, uint64_t max_cycles) {
+    for (uint64_t c = 0; c < max_cycles; c++) {
+        if (done()) return true;
+        e.step();
+        while (seen < e.tx_frames.size()) {
+            const Bytes& f = e.tx_frames[seen];
+            const uint16_t dport = uint16_t(f[36] << 8 | f[37]);
+            auto it = by_remote_port.find(dport);
+            EXPECT_NE(it, by_remote_port.end()) << "frame " << seen << " for an unknown port";
+            if (it != by_remote_port.end()) {
+                const Bytes ack = it->second->receive(f, seen);
+                if (!ack.empty()) e.send_frame(ack);
+            }
+            ++seen;
+        }
+    }
+    return done();
+}
+
+Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
+    Bytes b(n);
+    for (auto& x : b) x = uint8_t(rng());
+    return b;
+}
+
+// Several sessions, each with its own MSS and start point (one across the 2^32 wrap),
+// app packets of random sizes (more than the 64 KiB TX buffer per session, so the ring
+// wraps and the writer waits for ACKs): every byte reaches its peer once, in order, in
+// segments no larger than the MSS; nothing is lost, so nothing is retransmitted.
+template <class E>
+void app_data_reaches_peers_in_order() {
+    EngineSimOptions o;
+    o.app_tx_idle_percent = 30;
+    o.tx_ready_percent = 80;
+    o.mem_ready_percent = 80;
+    o.mem_latency = 6;
+    o.seed = 17;
+    E e(o);
+    configure_engine(e, kOurMac, kOurIp);
+    std::mt19937_64 rng(23);
+    const uint16_t mss[] = {536, 1000, 1460, 1460};
+    const uint32_t iss[] = {1000, 0xFFFF0000u, 77777, 0x80000000u};
+    std::vector<Peer> peers(4);
+    std::map<uint32_t, Peer*> by_port;
+    std::vector<Bytes> sent(4);
+    for (uint32_t i = 0; i < 4; i++) {
+        peers[i].tuple = {0x0a000100 + i, kOurIp, uint16_t(41000 + i), 80};
+        peers[i].mss = mss[i];
+        install(e, 100 + i * 37, peers[i], iss[i], 5000 * i);
+        by_port[peers[i].tuple.remote_port] = &peers[i];
+    }
+    for (int k = 0; k < 120; k++) {
+        const uint32_t i = uint32_t(rng() % 4);
+        const Bytes b = random_bytes(rng, 1 + rng() % 4000);
+        e.send_app(100 + i * 37, b);
+        sent[i].insert(sent[i].end(), b.begin(), b.end());
+    }
+    std::size_t seen = 0;
+    const bool ok = exchange(e, by_port, seen, [&] {
+        for (uint32_t i = 0; i < 4; i++)
+            if (peers[i].received.size() < sent[i].size()) return false;
+        return e.inputs_drained();
+    }, 20000000);
+    e.run(2000);
+    ASSERT_TRUE(ok) << "not all app data reached the peers";
+    for (uint32_t i = 0; i < 4; i++) {
+        EXPECT_EQ(peers[i].received.size(), sent[i].size()) << "session " << i;
+        EXPECT_TRUE(peers[i].received == sent[i]) << "session " << i << ": bytes differ";
+        EXPECT_EQ(peers[i].largest, mss[i]) << "session " << i << ": full-size segments";
+        std::printf("session %u: %zu bytes in %llu segments (MSS %u)\n", i, sent[i].size(),
+                    (unsigned long long)peers[i].data_segments, mss[i]);
+    }
+    EXPECT_EQ(seen, e.tx_frames.size());
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.rx_at(driver::RxReason::kTcp), c.rx_total()) << "every peer ACK was ours";
+    uint64_t data_segments = 0;
+    for (const auto& p : peers) data_segments += p.data_segments;
+    EXPECT_EQ(c.data_segments_sent, data_segments) << "the engine's count of its data segments";
+}
+TEST(EngineTx, AppDataReachesPeersInOrder) { app_data_reaches_peers_in_order<Engine>(); }
+TEST(EngineTx512, AppDataReachesPeersInOrder) { app_data_reaches_peers_in_order<Engine512>(); }
+
+// SEND_FIN after queued data: the FIN takes the sequence number after the last byte,
+// and nothing follows it. SEND_FIN orders behind the data already queued when it
+// arrives (the app's bytes still on their way through tx_buf_wr are not), so the host
+// sends it once the app's bytes are in.
+template <class E>
+void fin_follows_the_queued_data() {
+    EngineSimOptions o;
+    o.seed = 5;
+    E e(o);
+    configure_engine(e, kOurMac, kOurIp);
+    Peer p;
+    p.tuple = {0x0a000201, kOurIp, 42000, 80};
+    p.mss = 1460;
+    install(e, 7, p, 4242, 99);
+    std::mt19937_64 rng(3);
+    const Bytes b = random_bytes(rng, 5000);
+    e.send_app(7, b);
+    ASSERT_TRUE(e.run_until([&] { return e.inputs_drained(); }, 100000));
+    e.run(10);
+    e.send_command(Kind::kSendFin, 7, 0);
+    std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.fin; }, 2000000)) << "no FIN";
+    e.run(2000);
+    EXPECT_TRUE(p.received == b);
+    EXPECT_EQ(p.rcv_nxt, 4242u + 1 + 5000 + 1) << "the FIN is the byte after the data";
+}
+TEST(EngineTx, FinFollowsTheQueuedData) { fin_follows_the_queued_data<Engine>(); }
+TEST(EngineTx512, FinFollowsTheQueuedData) { fin_follows_the_queued_data<Engine512>(); }
+
+// The echo loop the benchmark measures: the peer's bytes come back, acknowledged both
+// ways; through rtl/apps/echo_app.sv (ftoe_echo_top), or with the harness looping app
+// RX into app TX beat by beat as echo_app does (the 512-bit engine).
+template <class E>
+void echoed_bytes_come_back() {
+    EngineSimOptions o;
+    o.echo = E::kAppPorts;
+    o.tx_ready_percent = 90;
+    o.app_ready_percent = 90;
+    o.seed = 8;
+    E e(o);
+    configure_engine(e, kOurMac, kOurIp);
+    Peer p;
+    p.tuple = {0x0a000301, kOurIp, 43000, 7};
+    p.mss = 1460;
+    install(e, 3, p, 1, 0xFFFFF000u);
+    std::mt19937_64 rng(9);
+    Bytes sent;
+    for (int k = 0; k < 40; k++) {  // 40 segments fit the engine's 64 KiB receive window
+        TcpFrameSpec s;
+        s.src_ip = p.tuple.remote_ip;
+        s.dst_ip = kOurIp;
+        s.src_port = p.tuple.remote_port;
+        s.dst_port = p.tuple.local_port;
+        s.seq = p.snd_nxt;
+        s.ack = p.rcv_nxt;
+        s.payload = random_bytes(rng, 1 + rng() % 1460);
+        p.snd_nxt += uint32_t(s.payload.size());
+        sent.insert(sent.end(), s.payload.begin(), s.payload.end());
+        e.send_frame(build_tcp_frame(s));
+    }
+    std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() >= sent.size(); },
+                         5000000)) << "echo incomplete: " << p.received.size() << " of " << sent.size();
+    EXPECT_TRUE(p.received == sent);
+    EXPECT_GT(p.pure_acks, 0u) << "the engine ACKs the peer's data";
+}
+TEST(EngineTx, EchoAppSendsBackWhatItReceives) { echoed_bytes_come_back<EchoTop>(); }
+TEST(EngineTx512, EchoedBytesComeBack) { echoed_bytes_come_back<Engine512>(); }
+
+// The engine header's TX figure: on an idle engine with the session's window open, the
+// first beat of a data segment is on MAC TX K + n + L + e cycles after the app's last
+// beat was taken: n = memory words under the payload at its ring offset, L = the
+// memory's read latency, e = 1 when those words are one more than the app's beats
+// (tx_buf_wr's extra write of the spilled bytes), K = 19 at 64 bits and 20 at 512. A
+// store-and-forward path: it grows with the payload.
+template <class E>
+void data_segment_leaves_at_stated_latency() {
+    constexpr uint32_t NB = E::kDataW / 8;
+    constexpr uint64_t K = E::kDataW == 64 ? 19 : 20;
+    for (int latency : {1, 4, 9}) {
+        for (uint32_t payload : {1u, 2u, 64u, 1000u}) {
+            for (uint32_t lane : {0u, 1u, NB - 1}) {
+                EngineSimOptions o;
+                o.mem_latency = latency;
+                E e(o);
+                configure_engine(e, kOurMac, kOurIp);
+                Peer p;
+                p.tuple = {0x0a000401, kOurIp, 44000, 80};
+                p.mss = 1460;
+                const uint32_t iss = 64 * 1000 + lane - 1;  // the payload starts in `lane`
+                install(e, 12, p, iss, 1);
+                e.run(20);
+                e.send_app(12, Bytes(payload, 0x5a));
+                ASSERT_TRUE(e.run_until([&] { return !e.tx_frames.empty(); }, 100000));
+                const uint64_t n = (lane + payload + NB - 1) / NB;
+                const uint64_t app_beats = (payload + NB - 1) / NB;
+                EXPECT_EQ(e.tx_first_cycles[0] - e.app_tx_last_cycles[0],
+                          K + n + uint64_t(latency) + (n - app_beats))
+                    << payload << "-byte payload from lane " << lane << ", memory latency "
+                    << latency;
+                EXPECT_EQ(e.tx_frames[0].size(), std::max<std::size_t>(60, 54 + payload));
+            }
+        }
+    }
+}
+TEST(EngineTx, DataSegmentLeavesAtStatedLatency) { data_segment_leaves_at_stated_latency<Engine>(); }
+TEST(EngineTx512, DataSegmentLeavesAtStatedLatency) {
+    data_segment_leaves_at_stated_latency<Engine512>();
+}
+
+}  // namespace
+}  // namespace ftoe::sim
