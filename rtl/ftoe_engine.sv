@@ -328,7 +328,7 @@ module ftoe_engine #(
     logic [SID_W-1:0]  o_sid;
     logic [1:0]        o_tag;                       // {had payload, had ACK flag}
     logic [31:0]       o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked, o_snd_nxt;
-    logic [31:0]       o_ts_recent;
+    logic [31:0]       o_ts_recent, o_delivered;
     logic              o_ts_en;
     logic [15:0]       o_deliver_offset, o_deliver_len;
     // A segment enters tcp_rx only when the queue of ACK events to the transmit side has
@@ -340,6 +340,9 @@ module ftoe_engine #(
     logic [SID_W-1:0] sm_sid;
     logic [31:0] sm_value;
     logic        rx_wr_ready;
+    logic        cs_valid;                          // the app took a segment's bytes
+    logic [SID_W-1:0] cs_sid;
+    logic [31:0] cs_count;
     logic        tx_install_ready;                  // tcp_tx_session takes the install
     tcp_rx_session #(.SESSIONS(SESSIONS), .TAG_W(2)) u_tcp_rx (
         .clk, .rst,
@@ -355,11 +358,12 @@ module ftoe_engine #(
         .s_wr_snd_wl1(ib32(install_bytes, 36)), .s_wr_snd_wl2(ib32(install_bytes, 40)),
         .s_wr_snd_wscale(ib_wscale[3:0]), .s_wr_ts_enabled(ib_flags[0]),
         .s_wr_ts_recent(ib32(install_bytes, 46)),
+        .s_consumed_valid(cs_valid), .s_consumed_sid(cs_sid), .s_consumed_count(cs_count),
         .s_snd_max_valid(sm_valid), .s_snd_max_sid(sm_sid), .s_snd_max(sm_value),
         .m_valid(o_valid), .m_sid(o_sid), .m_tag(o_tag),
         .m_rcv_nxt(o_rcv_nxt), .m_rcv_wnd(o_rcv_wnd), .m_snd_una(o_snd_una),
         .m_snd_wnd(o_snd_wnd), .m_snd_nxt(o_snd_nxt), .m_ts_enabled(o_ts_en),
-        .m_ts_recent(o_ts_recent),
+        .m_ts_recent(o_ts_recent), .m_delivered_total(o_delivered),
         .m_deliver(o_deliver), .m_deliver_offset(o_deliver_offset),
         .m_deliver_len(o_deliver_len), .m_ack_now(o_ack_now), .m_ack_due(o_ack_due),
         .m_challenge_ack(o_challenge), .m_rst_event(o_rst), .m_syn_event(o_syn),
@@ -387,6 +391,33 @@ module ftoe_engine #(
         .m_axis_tvalid(m_app_rx_tvalid), .m_axis_tready(m_app_rx_tready),
         .m_axis_tlast(m_app_rx_tlast), .m_axis_tdest(m_app_rx_tdest)
     );
+
+    // RCV.WND reopens as the app takes data: for each payload packet the store will
+    // emit (in decision order), the session's count of bytes delivered up to its end;
+    // when the app takes the packet's last beat, tcp_rx_session learns that count is
+    // consumed. The store holds at most 2^7 packets, so 128 entries always suffice.
+    localparam int PQ = 128;
+    logic [SID_W+31:0] pe_q [PQ];
+    logic [7:0] pe_wr_q, pe_rd_q;
+    wire logic pe_push = o_valid && o_tag[1] && o_deliver && o_deliver_len != 16'd0;
+    always_ff @(posedge clk) begin
+        if (pe_push) pe_q[pe_wr_q[6:0]] <= {o_sid, o_delivered};
+    end
+    logic [SID_W+31:0] pe_head;
+    always_comb pe_head = pe_q[pe_rd_q[6:0]];
+    wire logic pe_pop = m_app_rx_tvalid && m_app_rx_tready && m_app_rx_tlast;
+    assign cs_valid = pe_pop;
+    assign cs_sid   = pe_head[SID_W+31 -: SID_W];
+    assign cs_count = pe_head[31:0];
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            pe_wr_q <= '0;
+            pe_rd_q <= '0;
+        end else begin
+            if (pe_push) pe_wr_q <= pe_wr_q + 8'd1;
+            if (pe_pop) pe_rd_q <= pe_rd_q + 8'd1;
+        end
+    end
 
     // One outcome per segment, the first that applies (ftoe_pkg SEG_*).
     logic [3:0] outcome;

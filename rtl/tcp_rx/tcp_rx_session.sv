@@ -9,6 +9,15 @@
 // last 3 accepted. Installs wait for a free write port and for the session to have no
 // segment in flight, so a write-back never overwrites a newer install.
 //
+// RCV.WND reopens as the consumer takes data. Bytes are counted per session from the
+// install (modulo 2^32, FINs not counted): the TCB keeps the bytes delivered so far
+// (m_delivered_total: a consumer's packet ends at that count) and the consumer's count
+// already credited; a second table holds the consumer's count (s_consumed_*, written
+// when the app takes a segment's last beat). A segment sees RCV.WND = the TCB's RCV.WND
+// + (consumed - credited), and the write-back records the consumed count it used as
+// credited. So the window grows by exactly the bytes taken, shrinks by exactly the
+// bytes delivered, and its right edge never moves left (RFC 9293 §3.8.6.2.1).
+//
 // SND.NXT for the ACK acceptability test is the transmit side's: the highest sequence
 // number sent + 1 (tcp_tx's snd_max; go-back-N moves its snd_nxt back, but ACKs up to
 // snd_max stay acceptable). It lives in its own table, written by the transmit side
@@ -19,8 +28,8 @@
 //             tcp_rx_accept 3); the write-back happens in that cycle.
 // Throughput: 1 segment/cycle over different sessions; segments of one session at most
 //             1 per 4 cycles (s_seg_ready low otherwise). One install per cycle when no
-//             write-back and no s_snd_max write is due; s_snd_max 1 per cycle, never
-//             refused.
+//             write-back and no s_snd_max or s_consumed write is due; s_snd_max and
+//             s_consumed 1 per cycle each, never refused.
 // Assumes:    s_seg_sid names an installed session (the connection table's answer).
 `include "ftoe_defs.svh"
 `default_nettype none
@@ -59,6 +68,11 @@ module tcp_rx_session #(
     input  wire logic [3:0]                  s_wr_snd_wscale,
     input  wire logic                        s_wr_ts_enabled,
     input  wire logic [31:0]                 s_wr_ts_recent,
+    // the consumer has taken s_consumed_count of the session's bytes (a delivered
+    // packet's m_delivered_total)
+    input  wire logic                        s_consumed_valid,
+    input  wire logic [$clog2(SESSIONS)-1:0] s_consumed_sid,
+    input  wire logic [31:0]                 s_consumed_count,
     // the transmit side's SND.MAX (highest sequence number sent + 1)
     input  wire logic                        s_snd_max_valid,
     input  wire logic [$clog2(SESSIONS)-1:0] s_snd_max_sid,
@@ -74,6 +88,7 @@ module tcp_rx_session #(
     output logic [31:0]                      m_snd_nxt,       // the SND.MAX it used
     output logic                             m_ts_enabled,
     output logic [31:0]                      m_ts_recent,     // after this segment
+    output logic [31:0]                      m_delivered_total, // bytes delivered, with these
     output logic                             m_deliver,
     output logic [15:0]                      m_deliver_offset,
     output logic [15:0]                      m_deliver_len,
@@ -91,9 +106,12 @@ module tcp_rx_session #(
 );
     localparam int SID_W = $clog2(SESSIONS);
     // TCB: {rcv_nxt, rcv_wnd, snd_una, snd_wnd, max_snd_wnd, wl1, wl2, ts_recent,
-    //       snd_wscale, ts_enabled}; SND.NXT is in snd_max_tab
-    localparam int TW = 8 * 32 + 4 + 1;
-    localparam int ATAG_W = SID_W + 32 + 4 + 1 + TAG_W;  // what rides through the decision
+    //       delivered, credited, snd_wscale, ts_enabled}; SND.NXT is in snd_max_tab,
+    //       the consumer's count in consumed_tab
+    localparam int TW = 10 * 32 + 4 + 1;
+    // what rides through the decision: {sid, SND.NXT, delivered, consumed, snd_wscale,
+    // ts_enabled, caller's tag}
+    localparam int ATAG_W = SID_W + 32 + 32 + 32 + 4 + 1 + TAG_W;
 
     if (SESSIONS < 64 || SESSIONS > 65536 || (SESSIONS & (SESSIONS - 1)) != 0) begin : g_bad_sessions
         `FTOE_ELAB_FATAL $fatal(1, "tcp_rx_session: SESSIONS=%0d is not a power of two in 64..65536",
@@ -121,13 +139,14 @@ module tcp_rx_session #(
     // (the last 3 accepted; the 4th writes back in this very cycle and holds the port).
     logic              rd_valid_q;
     logic [SID_W-1:0]  rd_sid_q;
-    assign s_wr_ready = !wb_valid && !s_snd_max_valid &&
+    assign s_wr_ready = !wb_valid && !s_snd_max_valid && !s_consumed_valid &&
                         !in_flight(recent_valid_q, recent_sid_q[0], recent_sid_q[1],
                                    recent_sid_q[2], s_wr_sid);
     wire logic wr_hs = s_wr_valid && s_wr_ready;
     wire logic [TW-1:0] wr_tcb = {s_wr_rcv_nxt, s_wr_rcv_wnd, s_wr_snd_una,
                                   s_wr_snd_wnd, s_wr_max_snd_wnd, s_wr_snd_wl1, s_wr_snd_wl2,
-                                  s_wr_ts_recent, s_wr_snd_wscale, s_wr_ts_enabled};
+                                  s_wr_ts_recent, 32'd0, 32'd0, s_wr_snd_wscale,
+                                  s_wr_ts_enabled};
     wire logic              write     = wb_valid || wr_hs;
     wire logic [SID_W-1:0]  write_sid = wb_valid ? wb_sid : s_wr_sid;
     wire logic [TW-1:0]     write_tcb = wb_valid ? wb_tcb : wr_tcb;
@@ -160,6 +179,21 @@ module tcp_rx_session #(
         sm_bypass_value_q <= sm_value;
     end
 
+    // Consumer's count: its writes, or an install's 0
+    logic [31:0] consumed_tab [SESSIONS];
+    wire logic              cs_write = s_consumed_valid || wr_hs;
+    wire logic [SID_W-1:0]  cs_sid   = s_consumed_valid ? s_consumed_sid : s_wr_sid;
+    wire logic [31:0]       cs_value = s_consumed_valid ? s_consumed_count : 32'd0;
+    logic [31:0] cs_rd_q, cs_bypass_value_q;
+    logic        cs_bypass_q;
+    always_ff @(posedge clk) begin
+        if (cs_write) consumed_tab[cs_sid] <= cs_value;
+        cs_rd_q           <= consumed_tab[s_seg_sid];
+        cs_bypass_q       <= cs_write && cs_sid == s_seg_sid;
+        cs_bypass_value_q <= cs_value;
+    end
+    wire logic [31:0] st_consumed = cs_bypass_q ? cs_bypass_value_q : cs_rd_q;
+
     // ---- Read stage: the segment waits one cycle for its state -----------------------------
     logic [TAG_W-1:0] rd_tag_q;
     logic [31:0]      rd_seq_q, rd_ack_q, rd_tsval_q;
@@ -190,7 +224,10 @@ module tcp_rx_session #(
 
     // state fields
     wire logic [31:0] st_rcv_nxt = state[TW-1 -: 32];
-    wire logic [31:0] st_rcv_wnd = state[TW-33 -: 32];
+    wire logic [31:0] st_delivered = state[68:37];
+    wire logic [31:0] st_credited = state[36:5];
+    // plus the bytes taken since the last segment
+    wire logic [31:0] st_rcv_wnd = state[TW-33 -: 32] + (st_consumed - st_credited);
     wire logic [31:0] st_snd_una = state[TW-65 -: 32];
     wire logic [31:0] st_snd_nxt = sm_bypass_q ? sm_bypass_value_q : sm_rd_q;
     wire logic [31:0] st_snd_wnd = state[TW-97 -: 32];
@@ -207,7 +244,9 @@ module tcp_rx_session #(
     logic [31:0]       a_max_wnd, a_wl1, a_wl2, a_ts_recent;
     tcp_rx_accept #(.TAG_W(ATAG_W)) u_accept (
         .clk, .rst,
-        .s_valid(rd_valid_q), .s_tag({rd_sid_q, st_snd_nxt, st_wscale, st_ts_en, rd_tag_q}),
+        .s_valid(rd_valid_q),
+        .s_tag({rd_sid_q, st_snd_nxt, st_delivered, st_consumed, st_wscale, st_ts_en,
+                rd_tag_q}),
         .s_rcv_nxt(st_rcv_nxt), .s_rcv_wnd(st_rcv_wnd), .s_snd_una(st_snd_una),
         .s_snd_nxt(st_snd_nxt), .s_snd_wnd(st_snd_wnd), .s_max_snd_wnd(st_max_wnd),
         .s_snd_wl1(st_wl1), .s_snd_wl2(st_wl2), .s_snd_wscale(st_wscale),
@@ -222,15 +261,18 @@ module tcp_rx_session #(
         .m_challenge_ack, .m_rst_event, .m_syn_event, .m_fin_event, .m_paws_drop,
         .m_out_of_window, .m_acked, .m_dup_ack, .m_window_updated
     );
-    wire logic [31:0] a_snd_nxt = a_tag[TAG_W + 5 +: 32];
+    wire logic [31:0] a_snd_nxt   = a_tag[TAG_W + 69 +: 32];
+    wire logic [31:0] a_delivered = a_tag[TAG_W + 37 +: 32];
+    wire logic [31:0] a_consumed  = a_tag[TAG_W + 5 +: 32];
     wire logic [3:0]  a_wscale  = a_tag[TAG_W + 1 +: 4];
     wire logic        a_ts_en   = a_tag[TAG_W];
 
     always_comb begin
         wb_valid = a_valid;
         wb_sid   = a_tag[ATAG_W-1 -: SID_W];
+        m_delivered_total = a_delivered + (m_deliver ? 32'(m_deliver_len) : 32'd0);
         wb_tcb   = {m_rcv_nxt, m_rcv_wnd, m_snd_una, m_snd_wnd, a_max_wnd, a_wl1,
-                    a_wl2, a_ts_recent, a_wscale, a_ts_en};
+                    a_wl2, a_ts_recent, m_delivered_total, a_consumed, a_wscale, a_ts_en};
         m_valid  = a_valid;
         m_sid    = wb_sid;
         m_snd_nxt    = a_snd_nxt;

@@ -171,6 +171,8 @@ public:
     void run(uint64_t cycles) {
         for (uint64_t i = 0; i < cycles; i++) step();
     }
+    // The app's readiness on app RX from now on (0: it takes nothing).
+    void set_app_ready_percent(int percent) { opt_.app_ready_percent = percent; }
     bool inputs_drained() const { return rx_.empty() && host_in_.empty() && app_tx_.empty(); }
 
     std::deque<Event> events;                 // from the host link, in order

@@ -46,6 +46,8 @@ struct Peer {
     bool fin = false;
     uint64_t data_segments = 0, pure_acks = 0;
     uint16_t largest = 0;
+    uint32_t their_ack = 0;   // the engine's newest ACK of the peer's data
+    uint32_t their_wnd = 0;   // ... and the window it advertised with it (no scaling)
 
     // One frame from MAC TX addressed to this peer: checked, and the ACK to send back
     // (empty when none is due).
@@ -63,6 +65,10 @@ struct Peer {
         EXPECT_EQ(m.dst_port, tuple.remote_port) << "frame " << i;
         EXPECT_TRUE(m.flags & kernel::tcp_flag::kAck) << "frame " << i;
         const bool has_fin = m.flags & kernel::tcp_flag::kFin;
+        if (int32_t(m.ack - their_ack) >= 0) {
+            their_ack = m.ack;
+            their_wnd = m.window;
+        }
         if (m.payload_len == 0 && !has_fin) {
             ++pure_acks;
             return {};
@@ -113,9 +119,11 @@ void install(E& e, uint32_t sid, Peer& peer, uint32_t iss, uint32_t peer_isn) {
 // Steps the engine, handing each new MAC TX frame to its peer and the peer's ACKs back.
 template <class E>
 bool exchange(E& e, std::map<uint32_t, Peer*>& by_remote_port, std::size_t& seen,
-              const std::function<bool()>& done, uint64_t max_cycles) {
+              const std::function<bool()>& done, uint64_t max_cycles,
+              const std::function<void()>& each_cycle = {}) {
     for (uint64_t c = 0; c < max_cycles; c++) {
         if (done()) return true;
+        if (each_cycle) each_cycle();
         e.step();
         while (seen < e.tx_frames.size()) {
             const Bytes& f = e.tx_frames[seen];
@@ -227,7 +235,9 @@ TEST(EngineTx512, FinFollowsTheQueuedData) { fin_follows_the_queued_data<Engine5
 
 // The echo loop the benchmark measures: the peer's bytes come back, acknowledged both
 // ways; through rtl/apps/echo_app.sv (ftoe_echo_top), or with the harness looping app
-// RX into app TX beat by beat as echo_app does (the 512-bit engine).
+// RX into app TX beat by beat as echo_app does (the 512-bit engine). The peer sends
+// 300 KB, more than four times the engine's 64 KiB receive window, never beyond the
+// window the engine advertises: RCV.WND must reopen as the app takes the bytes.
 template <class E>
 void echoed_bytes_come_back() {
     EngineSimOptions o;
@@ -243,7 +253,36 @@ void echoed_bytes_come_back() {
     install(e, 3, p, 1, 0xFFFFF000u);
     std::mt19937_64 rng(9);
     Bytes sent;
-    for (int k = 0; k < 40; k++) {  // 40 segments fit the engine's 64 KiB receive window
+    const uint32_t isn_next = p.snd_nxt;
+    p.their_ack = isn_next;
+    p.their_wnd = 65535;
+    uint64_t window_waits = 0;
+    // The peer as a TCP sender: new data within the advertised window, and go-back-N
+    // from the engine's ACK when it has made no progress for 20k cycles (a segment the
+    // engine could not buffer is dropped unacknowledged).
+    uint64_t retransmissions = 0, last_progress = 0;
+    uint32_t last_ack = isn_next;
+    const auto send_more = [&] {
+        if (p.their_ack != last_ack) {
+            last_ack = p.their_ack;
+            last_progress = e.cycle();
+        } else if (p.snd_nxt != p.their_ack && e.cycle() - last_progress > 20000) {
+            p.snd_nxt = p.their_ack;  // timeout: go back
+            last_progress = e.cycle();
+            ++retransmissions;
+        }
+        const std::size_t off = p.snd_nxt - isn_next;  // the next byte to send
+        if (off >= 300000) return;
+        const std::size_t len = off < sent.size() ? std::min<std::size_t>(1460, sent.size() - off)
+                                                  : 1 + rng() % 1460;
+        if (p.snd_nxt + uint32_t(len) - p.their_ack > p.their_wnd) {  // the window is full
+            ++window_waits;
+            return;
+        }
+        if (off == sent.size()) {
+            const Bytes fresh = random_bytes(rng, len);
+            sent.insert(sent.end(), fresh.begin(), fresh.end());
+        }
         TcpFrameSpec s;
         s.src_ip = p.tuple.remote_ip;
         s.dst_ip = kOurIp;
@@ -251,17 +290,26 @@ void echoed_bytes_come_back() {
         s.dst_port = p.tuple.local_port;
         s.seq = p.snd_nxt;
         s.ack = p.rcv_nxt;
-        s.payload = random_bytes(rng, 1 + rng() % 1460);
-        p.snd_nxt += uint32_t(s.payload.size());
-        sent.insert(sent.end(), s.payload.begin(), s.payload.end());
+        s.payload.assign(sent.begin() + long(off), sent.begin() + long(off + len));
+        p.snd_nxt += uint32_t(len);
         e.send_frame(build_tcp_frame(s));
-    }
+    };
     std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
     std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() >= sent.size(); },
-                         5000000)) << "echo incomplete: " << p.received.size() << " of " << sent.size();
+    ASSERT_TRUE(exchange(e, by_port, seen,
+                         [&] { return sent.size() >= 300000 && p.received.size() >= sent.size(); },
+                         20000000, send_more))
+        << "echo incomplete: " << p.received.size() << " of " << sent.size() << " sent, "
+        << "the engine ACKed " << p.their_ack - isn_next << " with window " << p.their_wnd;
     EXPECT_TRUE(p.received == sent);
     EXPECT_GT(p.pure_acks, 0u) << "the engine ACKs the peer's data";
+    EXPECT_EQ(p.their_ack, isn_next + uint32_t(sent.size())) << "all of it acknowledged";
+    const auto c = read_engine_counters(e);
+    std::printf("%zu bytes echoed, %llu cycles the peer waited for the window, %llu peer "
+                "timeouts, %llu segments dropped for want of buffer\n",
+                sent.size(), (unsigned long long)window_waits,
+                (unsigned long long)retransmissions,
+                (unsigned long long)c.rx_at(driver::RxReason::kDropNoBuffer));
 }
 TEST(EngineTx, EchoAppSendsBackWhatItReceives) { echoed_bytes_come_back<EchoTop>(); }
 TEST(EngineTx512, EchoedBytesComeBack) { echoed_bytes_come_back<Engine512>(); }

@@ -2,8 +2,9 @@
 // session by session: installs through s_wr, then segments over a few sessions, often
 // the same one back to back so that every read-after-write distance (1..4 cycles) and
 // the write-back bypass are exercised, with installs of busy sessions mixed in and the
-// transmit side's SND.MAX writes (s_snd_max) landing in any cycle, including the cycle
-// a segment of that session is read. Holds the header's contract: results exactly 4
+// transmit side's SND.MAX writes (s_snd_max) and the consumer's progress (s_consumed,
+// which reopens RCV.WND by the bytes taken) landing in any cycle, including the cycle a
+// segment of that session is read. Holds the header's contract: results exactly 4
 // cycles after acceptance, s_seg_ready low exactly when the session is among the last 3
 // accepted, installs never lost and waiting while a SND.MAX write is offered.
 #include <gtest/gtest.h>
@@ -115,6 +116,7 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
         uint64_t due;
         uint16_t sid, tag;
         TcpRxDecision want;
+        uint32_t delivered;  // the session's bytes delivered, with this segment's
     };
     std::deque<Pending> pending;
     std::deque<uint16_t> accepted_sids;  // last 3 accepted, newest first (with gaps as -1)
@@ -123,6 +125,9 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
     std::map<uint16_t, uint64_t> last_accept;
     int installs = 0, installs_waited = 0, segments = 0, stalls = 0, snd_max_writes = 0;
     int snd_max_same_cycle = 0;  // a SND.MAX write to the session read in that cycle
+    int consumed_writes = 0, reopened_bytes = 0;
+    std::map<uint16_t, uint32_t> consumed;   // the consumer's count of bytes taken
+    std::map<uint16_t, uint32_t> delivered;  // bytes delivered since the install
     bool seg_pending = false, wr_pending = false;
     uint16_t seg_sid = 0, wr_sid = 0;
     TcpRxSegment seg;
@@ -154,6 +159,16 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
         const bool sm_write = segments > 0 && rng() % 6 == 0;
         const uint16_t sm_sid = rng() % 2 ? seg_sid : sids[rng() % kActive];
         const uint32_t sm_value = model[sm_sid].snd_nxt + uint32_t(rng() % 3000);
+        // The consumer takes some of what was delivered now and then.
+        const uint16_t cs_sid = sids[rng() % kActive];
+        bool cs_write = segments > 0 && rng() % 5 == 0 && consumed.count(cs_sid);
+        uint32_t cs_value = 0;
+        if (cs_write) {
+            cs_value = consumed[cs_sid] + uint32_t(rng() % (delivered[cs_sid] - consumed[cs_sid] + 1));
+        }
+        io.s_consumed_valid = cs_write;
+        io.s_consumed_sid = cs_sid;
+        io.s_consumed_count = cs_value;
         io.s_snd_max_valid = sm_write;
         io.s_snd_max_sid = sm_sid;
         io.s_snd_max = sm_value;
@@ -179,11 +194,19 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
             const std::string diff = differences(io, p.want);
             ASSERT_TRUE(diff.empty()) << "segment " << p.tag << " of session " << p.sid
                                       << " got/want" << diff;
+            ASSERT_EQ(io.m_delivered_total, p.delivered) << "segment " << p.tag;
         } else {
             ASSERT_TRUE(pending.empty() || pending.front().due > sim.cycle()) << "result missing";
         }
         // Acceptances, in the order the RTL applies them: SND.MAX, install, segment.
         const bool wr_hs = wr_pending && io.s_wr_ready;
+        if (cs_write) {
+            ASSERT_FALSE(wr_hs) << "an install may not share the cycle of a consumer write";
+            model[cs_sid].rcv_wnd += cs_value - consumed[cs_sid];
+            reopened_bytes += int(cs_value - consumed[cs_sid]);
+            consumed[cs_sid] = cs_value;
+            ++consumed_writes;
+        }
         if (sm_write) {
             ASSERT_FALSE(wr_hs) << "an install may not share the cycle of a SND.MAX write";
             model[sm_sid].snd_nxt = sm_value;
@@ -193,6 +216,8 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
         const bool seg_hs = seg_pending && io.s_seg_ready;
         if (wr_hs) {
             model[wr_sid] = wr_state;
+            consumed[wr_sid] = 0;
+            delivered[wr_sid] = 0;
             wr_pending = false;
             ++installs;
         } else if (wr_pending) {
@@ -204,7 +229,9 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
             TcpRxState next = d.next;
             next.snd_nxt = model[seg_sid].snd_nxt;
             model[seg_sid] = next;
-            pending.push_back({sim.cycle() + kLatency, seg_sid, uint16_t(segments), d});
+            if (d.deliver) delivered[seg_sid] += d.deliver_len;
+            pending.push_back({sim.cycle() + kLatency, seg_sid, uint16_t(segments), d,
+                               delivered[seg_sid]});
             if (last_accept.count(seg_sid)) distance_seen[int(std::min<uint64_t>(sim.cycle() - last_accept[seg_sid], 9))]++;
             last_accept[seg_sid] = sim.cycle();
             seg_pending = false;
@@ -223,6 +250,8 @@ TEST(TcpRxSessionCosim, SessionsEvolveLikeTheReferenceWithBackToBackSegments) {
     EXPECT_GT(installs, 500);
     EXPECT_GT(installs_waited, 0) << "installs of busy sessions must have waited";
     EXPECT_GT(snd_max_same_cycle, 1000) << "the SND.MAX bypass must be exercised";
+    std::printf("%d consumer writes reopened %d bytes\n", consumed_writes, reopened_bytes);
+    EXPECT_GT(reopened_bytes, 1000000) << "windows must reopen";
 }
 
 }  // namespace
