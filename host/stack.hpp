@@ -1,0 +1,290 @@
+// stack.hpp: the host control plane's Stack (first version): one event loop over a
+// driver::Link that owns every connection until its handshake completes, installs it into
+// the engine, drives teardown from the engine's events, and answers the slow path.
+//
+// What it does
+//   - start(): SET_CONFIG (our MAC and IPv4 address).
+//   - poll(wait): drains Link::poll(wait), dispatches each event, then runs the timers
+//     due at Link::now() (SYN / SYN-ACK retransmissions, ARP requests and failures,
+//     TIME_WAIT expiry). One ordered timer set keyed by deadline; no wall clock is read.
+//   - Slow path (SLOW_PATH events, whole frames): ARP requests for our address are
+//     answered and senders learned (ArpCache); ICMP echo requests get replies; TCP
+//     segments go, in this order, to the connection of their 4-tuple, the TIME_WAIT table,
+//     a listener on their port, or the closed-port rules (RFC 9293 §3.10.7.1: no RST for
+//     a RST; <SEQ=SEG.ACK><CTL=RST> for an ACK; else <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+//     <CTL=RST,ACK>).
+//   - Passive open (listen/accept): a SYN gets a SYN-ACK (MSS, window scale, SACK-
+//     permitted, timestamps as configured and offered by the peer; ISN per RFC 6528) and a
+//     SYN-RECEIVED entry that retransmits the SYN-ACK with exponential backoff. When a
+//     listener already holds syn_backlog half-open connections, the SYN is answered with
+//     a SYN cookie (RFC 4987, syn_cookie.hpp) and no state. The final ACK (or a valid
+//     cookie ACK) makes the Stack allocate an engine session id and INSTALL the session;
+//     INSTALLED ok -> ESTABLISHED and queued for accept(); INSTALLED failure (or no free
+//     session id) -> RST to the peer, connection dropped. A final ACK that finds the
+//     accept queue full is dropped (the peer's retransmission, or ours, retries).
+//   - Active open (connect): local port from PortAllocator (RFC 6056, skipping tuples in
+//     TIME_WAIT and in use; a port with a listener counts as in use), SYN with retries and exponential backoff, SYN-ACK -> ACK +
+//     INSTALL -> ESTABLISHED on INSTALLED ok. RST (acceptable ACK) -> kRefused; retries
+//     exhausted -> kTimedOut; ARP failure -> kHostUnreachable. A SYN in SYN-SENT is a
+//     simultaneous open (RFC 9293 §3.5 figure 8): SYN-ACK, SYN-RECEIVED, then the peer's
+//     SYN-ACK or ACK completes it.
+//   - SYN and SYN-ACK are sent through the ArpCache (queued while the peer resolves);
+//     replies to a received frame (RST, TIME_WAIT ACKs, ICMP) go to its source MAC.
+//     Every peer is taken to be on-link (no routing / gateway in this version).
+//   - Teardown of installed sessions (engine events, session = the engine session id):
+//       ESTABLISHED  --close()/SEND_FIN--> FIN_WAIT_1
+//       FIN_WAIT_1   --ACKED(FIN)--> FIN_WAIT_2      --PEER_FIN--> CLOSING
+//       FIN_WAIT_2   --PEER_FIN--> TIME_WAIT          CLOSING --ACKED(FIN)--> TIME_WAIT
+//       ESTABLISHED  --PEER_FIN--> CLOSE_WAIT --close()/SEND_FIN--> LAST_ACK
+//       LAST_ACK     --ACKED(FIN)--> CLOSED (REMOVE)
+//       any          --PEER_RST--> CLOSED, error kReset (REMOVE)
+//       any          --TIMEOUT--> CLOSED, error kTimedOut (REMOVE)
+//     Entering TIME_WAIT sends REMOVE; on REMOVED the tuple goes into the TimeWaitTable
+//     (which from then on answers its retransmitted FINs and new SYNs arriving on the
+//     slow path, and expires it at 2MSL), the session id is freed and the socket reports
+//     CLOSED (the connection lives on only as the 32-byte table entry). abort(): REMOVE, then on REMOVED a RST
+//     <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> via RAW_TX; error kAborted.
+//
+// What it expects from the engine:
+//   - INSTALLED / REMOVED with session = the id of the INSTALL / REMOVE, arg a
+//     driver::TableResult.
+//   - ACKED (kAcked) with arg bit 0 set when SND.UNA passed our FIN.
+//   - REMOVED may carry a 12-byte snapshot of the session, big-endian SND.NXT, RCV.NXT,
+//     TS.Recent (kRemovedSnapshotBytes). The engine sends none yet: the Stack then uses
+//     the values it knows (handshake state, +1 for each FIN), exact only when no data
+//     moved; counted in StackCounters::removed_without_snapshot.
+//
+// Not in this version: payload over the host link (APP_DATA / RX_DATA, host-terminated
+// sockets): sockets here are engine-terminated only, and data that arrives on the slow
+// path before INSTALLED (e.g. on the final ACK) is dropped for the peer to retransmit.
+// No routing, no ICMP errors, no linger options, no rekeying.
+//
+// Socket API: SocketId handles; poll-style readiness through take_events(), plus state()
+// and error(). A socket stays queryable after it is CLOSED until release().
+//
+// Errors a caller can act on are values (driver::Result / Status); a bad SocketId is an
+// Error value too. Not thread-safe: one thread runs poll() and the API.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "arp.hpp"
+#include "four_tuple.hpp"
+#include "isn.hpp"
+#include "link.hpp"
+#include "packet.hpp"
+#include "port_allocator.hpp"
+#include "syn_cookie.hpp"
+#include "time_wait_table.hpp"
+
+namespace ftoe::host {
+
+using driver::Result;
+using driver::Status;
+
+struct StackConfig {
+    MacAddress mac{};
+    uint32_t ip = 0;
+    uint16_t mss = 1460;            // our MSS option (and cap on the engine's segments)
+    bool window_scaling = true;     // offer/accept RFC 7323 window scale
+    uint8_t wscale = 7;             // our receive window shift (0..14)
+    bool timestamps = true;         // offer/accept RFC 7323 timestamps
+    bool sack_permitted = false;    // offer/accept SACK-permitted (the engine ignores SACK)
+    uint32_t rcv_wnd = 1u << 20;    // our receive window in bytes (INSTALL RCV.WND)
+    std::size_t syn_backlog = 64;   // half-open connections per listener before cookies
+    std::size_t accept_queue = 64;  // default accept queue (listen() backlog 0)
+    uint32_t syn_retries = 5;       // SYN retransmissions before kTimedOut
+    uint32_t synack_retries = 5;    // SYN-ACK retransmissions before the entry is dropped
+    uint64_t syn_rto_ns = 1'000'000'000;  // first retransmission timeout; doubles each time
+    uint64_t two_msl_ns = 60'000'000'000;
+    uint32_t time_wait_capacity = 65536;
+    uint32_t sessions = 1024;       // engine session ids 0 .. sessions-1
+    PortRange ports{};
+    ArpConfig arp{};                // our_mac / our_ips are filled from mac / ip
+    uint64_t seed = 1;              // every secret and hash seed derives from it
+};
+
+enum class TcpState : uint8_t {
+    kClosed, kListen, kSynSent, kSynReceived, kEstablished, kFinWait1, kFinWait2,
+    kClosing, kTimeWait, kCloseWait, kLastAck,
+};
+const char* tcp_state_name(TcpState s);
+
+enum class SocketError : uint8_t {
+    kNone,
+    kRefused,          // RST in answer to our SYN
+    kTimedOut,         // SYN retries exhausted, or the engine's TIMEOUT
+    kHostUnreachable,  // ARP resolution of the peer failed
+    kReset,            // the peer reset an open connection
+    kInstallFailed,    // the engine refused the session (table full) or no session id
+    kAborted,          // abort() by the application
+};
+const char* socket_error_name(SocketError e);
+
+using SocketId = uint32_t;
+
+// Readiness, in the order it happened.
+enum class SocketEventKind : uint8_t {
+    kAcceptable,   // a listener has a connection for accept()
+    kConnected,    // connect() reached ESTABLISHED
+    kPeerClosed,   // the peer's FIN arrived (CLOSE_WAIT, or a FIN_WAIT state moved on)
+    kClosed,       // the socket reached CLOSED (error() says why, kNone for a clean close)
+};
+struct SocketEvent {
+    SocketId socket = 0;
+    SocketEventKind kind = SocketEventKind::kClosed;
+};
+
+struct StackCounters {
+    uint64_t frames_in = 0, frames_bad = 0, frames_not_ours = 0, frames_sent = 0;
+    uint64_t deframe_errors = 0, unexpected_events = 0;
+    uint64_t arp_replies = 0, icmp_echo_replies = 0;
+    uint64_t syns_received = 0, synacks_sent = 0, syn_retransmits = 0, synack_retransmits = 0;
+    uint64_t cookies_sent = 0, cookies_accepted = 0, cookies_rejected = 0;
+    uint64_t accept_queue_drops = 0, half_open_expired = 0;
+    uint64_t rsts_sent = 0, installs = 0, install_failures = 0, no_session_id = 0;
+    uint64_t time_wait_inserts = 0, removed_without_snapshot = 0;
+    uint64_t dropped_while_installing = 0;
+};
+
+constexpr std::size_t kRemovedSnapshotBytes = 12;
+
+class Stack {
+public:
+    // Throws std::invalid_argument on a config out of range (programming error).
+    Stack(driver::Link& link, StackConfig config);
+
+    Status start();                          // SET_CONFIG
+    Status poll(driver::Duration wait_at_most = driver::Duration(0));
+
+    // Sockets.
+    Result<SocketId> listen(uint16_t port, std::size_t backlog = 0);
+    std::optional<SocketId> accept(SocketId listener);  // nullopt: nothing queued
+    Result<SocketId> connect(uint32_t remote_ip, uint16_t remote_port);
+    Status close(SocketId s);   // graceful (FIN) on an open socket; drops a listener
+    Status abort(SocketId s);   // RST
+    Status release(SocketId s); // forget a CLOSED socket
+    TcpState state(SocketId s) const;        // kClosed for an unknown id
+    SocketError error(SocketId s) const;
+    std::optional<FourTuple> tuple(SocketId s) const;
+    std::optional<uint32_t> session_of(SocketId s) const;  // engine session id, if any
+    std::vector<SocketEvent> take_events();
+
+    const StackCounters& counters() const { return counters_; }
+    const TimeWaitTable& time_wait() const { return time_wait_; }
+    const ArpCache& arp() const { return arp_; }
+    std::size_t free_sessions() const { return free_sessions_.size(); }
+    uint32_t ts_now() const;  // our timestamp clock (ms, offset from the seed)
+
+private:
+    struct Conn {
+        SocketId id = 0;
+        TcpState state = TcpState::kClosed;
+        SocketError error = SocketError::kNone;
+        FourTuple tuple;
+        bool passive = false;
+        SocketId listener = 0;       // passive: the listener it came from
+        // listener fields
+        std::size_t backlog = 0;
+        std::deque<SocketId> accept_q;
+        std::size_t half_open = 0, pending = 0;  // SYN-RECEIVED children; installing
+        // handshake
+        uint32_t iss = 0, irs = 0, snd_nxt = 0, rcv_nxt = 0;
+        uint16_t peer_mss = kDefaultPeerMss;
+        bool ws_ok = false, ts_ok = false, sack_ok = false;
+        uint8_t snd_wscale = 0, rcv_wscale = 0;
+        uint32_t ts_recent = 0;
+        uint32_t snd_wnd = 0, wl1 = 0, wl2 = 0;
+        MacAddress peer_mac{};
+        uint32_t retries = 0;
+        uint64_t rto_ns = 0;
+        uint64_t timer_at = 0;       // 0: no timer
+        // engine
+        std::optional<uint32_t> session;
+        bool installing = false, removing = false, in_accept_q = false, accepted = false;
+        bool our_fin = false, peer_fin = false;
+        bool counted_half_open = false, counted_pending = false;  // in the listener's counts
+        bool rst_on_remove = false;  // abort(): RST once REMOVED gives SND.NXT
+        TcpState after_remove = TcpState::kClosed;
+    };
+
+    Conn* find(SocketId s);
+    const Conn* find(SocketId s) const;
+    uint64_t now_ns() const;
+    SocketId new_socket();
+
+    // transmit
+    bool send_cmd(driver::Kind kind, uint32_t session, const driver::Bytes& payload);
+    void raw_tx(Bytes frame);
+    void send_via_arp(uint32_t ip, Bytes frame);
+    void arp_failed(uint32_t ip);
+    TcpSegmentSpec reply_spec(const ParsedFrame& f) const;
+    Bytes syn_frame(const Conn& c, bool with_ack) const;
+    void send_syn(Conn& c);
+    void send_ack(const Conn& c);
+    void send_rst_for(const Conn& c);
+
+    // slow path
+    void on_message(const driver::Message& m);
+    void on_slow_path(const driver::Bytes& frame);
+    void on_tcp(const ParsedFrame& f);
+    void on_closed_port(const ParsedFrame& f);
+    void on_listen(Conn& l, const ParsedFrame& f, const FourTuple& t,
+                   std::optional<uint32_t> min_isn);
+    void on_cookie_ack(Conn& l, const ParsedFrame& f, const FourTuple& t);
+    void on_syn_sent(Conn& c, const ParsedFrame& f);
+    void on_syn_received(Conn& c, const ParsedFrame& f);
+    void on_time_wait_reply(const ParsedFrame& f, const TimeWaitReply& r);
+
+    // engine events
+    void on_installed(const driver::Message& m);
+    void on_removed(const driver::Message& m);
+    void on_session_event(const driver::Message& m);
+
+    // transitions
+    void negotiate_from_syn(Conn& c, const TcpOptions& o);
+    void established(Conn& c, const ParsedFrame& f);  // handshake done: INSTALL
+    void install_done(Conn& c, bool ok);
+    void enter_closed(Conn& c, SocketError e);  // socket CLOSED, event, tuple freed
+    void begin_remove(Conn& c, TcpState after);
+    void drop_conn(SocketId s);  // forget a connection no application holds
+    void set_timer(Conn& c, uint64_t at);
+    void run_timers(uint64_t now);
+    void on_timer(Conn& c);
+    // Readiness for a socket the application holds (a connection still in the accept
+    // queue reports nothing: accept() hands it over in whatever state it reached).
+    void event(SocketId s, SocketEventKind k) {
+        const Conn* c = find(s);
+        if (c && c->accepted) events_.push_back({s, k});
+    }
+
+    driver::Link& link_;
+    StackConfig cfg_;
+    ArpCache arp_;
+    TimeWaitTable time_wait_;
+    PortAllocator ports_;
+    IsnGenerator isn_;
+    SynCookies cookies_;
+    uint32_t ts_offset_ = 0;
+    std::unordered_map<SocketId, Conn> conns_;
+    std::map<FourTuple, SocketId> by_tuple_;
+    std::map<uint16_t, SocketId> listeners_;
+    std::unordered_map<uint32_t, SocketId> by_session_;
+    std::vector<uint32_t> free_sessions_;
+    std::set<std::pair<uint64_t, SocketId>> timers_;
+    std::vector<SocketEvent> events_;
+    SocketId next_id_ = 1;
+    std::optional<driver::Error> link_error_;
+    StackCounters counters_;
+};
+
+}  // namespace ftoe::host
