@@ -437,17 +437,30 @@ module ftoe_engine #(
 
     // Session events for the host: a small queue; overflow is counted.
     localparam int VQ = 16;
-    logic [SID_W+1:0] sev_q [VQ];                   // {sid, 0 FIN / 1 RST / 2 SYN}
+    logic [SID_W+1:0] sev_q [VQ];           // {sid, 0 FIN / 1 RST / 2 SYN / 3 FIN acked}
     logic [4:0] sev_wr_q, sev_rd_q;
     wire logic sev_full = (sev_wr_q - sev_rd_q) == 5'(VQ);
-    wire logic sev_push = o_valid && (o_fin || o_rst || o_syn);
+    // ACKED(FIN) from the transmit side waits in a small queue and goes into the session
+    // event queue in cycles tcp_rx has nothing for it.
+    logic fin_acked;
+    localparam int FQ = 8;
+    logic [SID_W-1:0] fa_q [FQ];
+    logic [3:0] fa_wr_q, fa_rd_q;
+    wire logic fa_full  = (fa_wr_q - fa_rd_q) == 4'(FQ);
+    wire logic fa_avail = fa_wr_q != fa_rd_q;
+    logic [SID_W-1:0] fa_head;
+    always_comb fa_head = fa_q[fa_rd_q[2:0]];
+    wire logic rx_sev  = o_valid && (o_fin || o_rst || o_syn);
+    wire logic fa_move = !rx_sev && fa_avail && !sev_full;
+    wire logic sev_push = rx_sev || fa_move;
     logic [SID_W+1:0] sev_head;
     always_comb sev_head = sev_q[sev_rd_q[3:0]];
     wire logic sev_valid = sev_wr_q != sev_rd_q;
     logic sev_ready;
     always_ff @(posedge clk) begin
         if (sev_push && !sev_full)
-            sev_q[sev_wr_q[3:0]] <= {o_sid, o_rst ? 2'd1 : o_syn ? 2'd2 : 2'd0};
+            sev_q[sev_wr_q[3:0]] <= rx_sev ? {o_sid, o_rst ? 2'd1 : o_syn ? 2'd2 : 2'd0}
+                                           : {fa_head, 2'd3};
     end
     always_ff @(posedge clk) begin
         if (rst) begin
@@ -459,7 +472,8 @@ module ftoe_engine #(
         end
     end
     wire logic [7:0] sev_kind = sev_head[1:0] == 2'd1 ? ftoe_pkg::HL_EVT_PEER_RST :
-                                sev_head[1:0] == 2'd2 ? ftoe_pkg::HL_EVT_PEER_SYN
+                                sev_head[1:0] == 2'd2 ? ftoe_pkg::HL_EVT_PEER_SYN :
+                                sev_head[1:0] == 2'd3 ? ftoe_pkg::HL_EVT_ACKED
                                                       : ftoe_pkg::HL_EVT_PEER_FIN;
 
     // ---- ACKs: every ACK tcp_rx asks for, sent at once ---------------------------------------
@@ -588,7 +602,8 @@ module ftoe_engine #(
     localparam int TXS_W = 549;
     localparam logic [3:0] EV_INIT = 4'd0, EV_ACK = 4'd1, EV_SENT = 4'd4, EV_QUEUED = 4'd5,
                            EV_FIN = 4'd6, EV_KICK = 4'd10;
-    localparam logic [2:0] TAG_OTHER = 3'd0, TAG_SENT = 3'd1, TAG_KICK = 3'd2;
+    localparam logic [2:0] TAG_OTHER = 3'd0, TAG_SENT = 3'd1, TAG_KICK = 3'd2,
+                           TAG_ACKED = 3'd3;       // an ACK event that moved SND.UNA
 
     // time base for the transmit side: ticks
     logic [31:0] now_q;
@@ -682,6 +697,7 @@ module ftoe_engine #(
             end
             PICK_ACK: begin
                 ev_sid = ake_head[KQW-1 -: SID_W]; ev_kind = EV_ACK;
+                ev_tag = ake_head[64:33] != 32'd0 ? TAG_ACKED : TAG_OTHER;
                 ev_acked = ake_head[64:33]; ev_wnd = ake_head[32:1]; ev_dup = ake_head[0];
             end
             PICK_FIN: begin
@@ -734,9 +750,24 @@ module ftoe_engine #(
     wire logic unused_tx_timers = ^{t_ack_now, t_rto_arm, t_rto_stop, t_persist_arm,
                                     t_persist_stop, t_delack_arm, t_delack_stop, t_give_up,
                                     t_rto_ticks, t_persist_ticks, t_delack_ticks, t_rtx,
-                                    t_state[TXS_W-33 -: 32], t_state[TXS_W-97:0]};
+                                    t_state[TXS_W-33 -: 32], t_state[TXS_W-130:0]};
     wire logic [31:0] t_snd_una = t_state[TXS_W-1 -: 32];
     wire logic [31:0] t_snd_max = t_state[TXS_W-65 -: 32];
+    wire logic [31:0] t_app_end = t_state[TXS_W-97 -: 32];
+    wire logic        t_fin_req = t_state[TXS_W-129];
+    // our FIN is acknowledged: an ACK moved SND.UNA past it (once: SND.UNA goes no further)
+    assign fin_acked = t_valid && t_tag == TAG_ACKED && t_fin_req &&
+                       t_snd_una == t_app_end + 32'd1;
+    always_ff @(posedge clk) begin                  // into the session events' side queue
+        if (fin_acked && !fa_full) fa_q[fa_wr_q[2:0]] <= t_sid;
+        if (rst) begin
+            fa_wr_q <= '0;
+            fa_rd_q <= '0;
+        end else begin
+            if (fin_acked && !fa_full) fa_wr_q <= fa_wr_q + 4'd1;
+            if (fa_move) fa_rd_q <= fa_rd_q + 4'd1;
+        end
+    end
     assign sm_valid = t_valid;
     assign sm_sid   = t_sid;
     assign sm_value = t_snd_max;
@@ -956,7 +987,7 @@ module ftoe_engine #(
             unsupported_q <= '0;
             sev_lost_q    <= '0;
         end else begin
-            if (sev_push && sev_full) sev_lost_q <= sev_lost_q + 64'd1;
+            if ((rx_sev && sev_full) || (fin_acked && fa_full)) sev_lost_q <= sev_lost_q + 64'd1;
             if (unsupported) unsupported_q <= unsupported_q + 64'd1;
             if (err_valid && err_full) err_lost_q <= err_lost_q + 64'd1;
         end
@@ -1002,7 +1033,8 @@ module ftoe_engine #(
             end
             SRC_SESS: begin
                 evt_kind = sev_kind; evt_len = 16'd0;
-                evt_session = 32'(sev_head[SID_W+1:2]); evt_arg = 16'd0;
+                evt_session = 32'(sev_head[SID_W+1:2]);
+                evt_arg = sev_head[1:0] == 2'd3 ? 16'd1 : 16'd0;  // ACKED: bit 0 FIN acked
             end
             default: begin
                 evt_kind = ftoe_pkg::HL_EVT_SLOW_PATH; evt_len = sp_evt_len;

@@ -49,7 +49,7 @@ package ftoe_pkg;
     localparam logic [7:0] HL_EVT_PEER_FIN       = 8'h85;
     localparam logic [7:0] HL_EVT_PEER_RST       = 8'h86;
     localparam logic [7:0] HL_EVT_PEER_SYN       = 8'h87;  // on a synchronized session
-    localparam logic [7:0] HL_EVT_ACKED          = 8'h88;  // SND.UNA advanced (FIN acked flag)
+    localparam logic [7:0] HL_EVT_ACKED          = 8'h88;  // our FIN acked: arg bit 0 (only then)
     localparam logic [7:0] HL_EVT_RX_DATA        = 8'h89;  // data for a host-terminated socket
     localparam logic [7:0] HL_EVT_TIMEOUT        = 8'h8A;  // retransmissions exhausted
     localparam logic [7:0] HL_EVT_COUNTERS       = 8'h8B;

@@ -204,7 +204,7 @@ TEST(EngineTx, AppDataReachesPeersInOrder) { app_data_reaches_peers_in_order<Eng
 TEST(EngineTx512, AppDataReachesPeersInOrder) { app_data_reaches_peers_in_order<Engine512>(); }
 
 // SEND_FIN after queued data: the FIN takes the sequence number after the last byte,
-// and nothing follows it. SEND_FIN orders behind the data already queued when it
+// nothing follows it, and the peer's ACK of it reaches the host as ACKED (FIN bit). SEND_FIN orders behind the data already queued when it
 // arrives (the app's bytes still on their way through tx_buf_wr are not), so the host
 // sends it once the app's bytes are in.
 template <class E>
@@ -229,6 +229,14 @@ void fin_follows_the_queued_data() {
     e.run(2000);
     EXPECT_TRUE(p.received == b);
     EXPECT_EQ(p.rcv_nxt, 4242u + 1 + 5000 + 1) << "the FIN is the byte after the data";
+    // the peer's ACK of the FIN is reported to the host, once
+    const auto m = next_engine_message(e, 100000);
+    EXPECT_EQ(m.kind, Kind::kAcked);
+    EXPECT_EQ(m.session, 7u);
+    EXPECT_EQ(m.arg, 1) << "bit 0: our FIN is acknowledged";
+    e.send_frame(p.ack_frame());  // a duplicate ACK of the FIN
+    e.run(2000);
+    EXPECT_TRUE(e.events.empty()) << "ACKED(FIN) comes once";
 }
 TEST(EngineTx, FinFollowsTheQueuedData) { fin_follows_the_queued_data<Engine>(); }
 TEST(EngineTx512, FinFollowsTheQueuedData) { fin_follows_the_queued_data<Engine512>(); }
