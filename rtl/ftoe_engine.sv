@@ -171,6 +171,7 @@ module ftoe_engine #(
     logic        raw_valid, raw_ready, raw_last;
     logic        ce_evt_valid, ce_evt_ready, ce_pay_valid, ce_pay_ready, ce_pay_last;
     logic        fin_cmd_valid, fin_cmd_ready;
+    logic [95:0] removed_snapshot;                  // REMOVED's payload, see Transmit
     logic [SID_W-1:0] fin_cmd_sid;
     logic [7:0]  ce_evt_kind, ce_pay_data;
     logic [15:0] ce_evt_len, ce_evt_arg;
@@ -187,6 +188,7 @@ module ftoe_engine #(
         .m_tcb_valid(tcb_valid), .m_tcb_ready(tcb_ready), .m_install_bytes(install_bytes),
         .s_ct_res_valid(ct_res_valid), .s_ct_res_code(ct_res_code),
         .ct_occupancy, .ct_insert_failures, .ct_stashed, .ct_moves,
+        .s_snapshot(removed_snapshot),
         .cnt_idx, .cnt_value, .unsupported,
         .m_raw_tdata(raw_data), .m_raw_tvalid(raw_valid), .m_raw_tready(raw_ready),
         .m_raw_tlast(raw_last),
@@ -883,6 +885,24 @@ module ftoe_engine #(
             rcv_shadow[ct_cmd_sid] <= {ib32(install_bytes, 12), ib32(install_bytes, 16),
                                        ib_flags[0], ib32(install_bytes, 46)};
     end
+
+    // REMOVED carries the session's last {SND.NXT (= SND.MAX), RCV.NXT, TS.Recent}: the
+    // host's TIME_WAIT entry and abort RST need them. SND.MAX is kept per session here;
+    // the rest is the receive state above. Read continuously for the table command's
+    // session.
+    logic [31:0] snd_max_shadow [SESSIONS];
+    always_ff @(posedge clk) begin
+        if (t_valid) snd_max_shadow[t_sid] <= t_snd_max;
+        else if (tcb_valid && tcb_ready) snd_max_shadow[ct_cmd_sid] <= ib32(install_bytes, 24);
+    end
+    logic [RSW-1:0] snap_rcv_q;
+    logic [31:0]    snap_snd_q;
+    always_ff @(posedge clk) begin
+        snap_rcv_q <= rcv_shadow[ct_cmd_sid];
+        snap_snd_q <= snd_max_shadow[ct_cmd_sid];
+    end
+    assign removed_snapshot = {snap_snd_q, snap_rcv_q[RSW-1 -: 32], snap_rcv_q[31:0]};
+    wire logic unused_snap = ^snap_rcv_q[RSW-33:32];
 
     // Data descriptor stage: the reader's descriptor, its session's header and receive
     // state (BRAM reads, 1 cycle).

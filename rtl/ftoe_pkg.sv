@@ -66,7 +66,8 @@ package ftoe_pkg;
     //    the engine's TSvals continue the host's millisecond clock from there, so the
     //    peer's PAWS sees one clock), the peer's MSS (2: the engine's segments carry at
     //    most that many bytes). REMOVE: the 12 key bytes. The session id is the header's;
-    //    answered by INSTALLED/REMOVED with arg = HL_RES_*. The host owns session ids: it installs only free ones.
+    //    answered by INSTALLED/REMOVED with arg = HL_RES_*; a REMOVED with HL_RES_REMOVED
+    //    carries the session's last SND.NXT, RCV.NXT and TS.Recent (4 bytes each). The host owns session ids: it installs only free ones.
     //  PING: any payload, echoed by PONG (session and arg echoed too).
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
     //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session.

@@ -4,7 +4,8 @@
 //   SET_CONFIG    -> our MAC and IPv4 address (no answer)
 //   INSTALL       -> session state written (m_tcb), then connection-table insert ->
 //                    INSTALLED, arg = HL_RES_*
-//   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*
+//   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*; when removed,
+//                    the session's last state as payload (s_snapshot, 12 bytes)
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
 //   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
 //   SEND_FIN      -> m_fin (the session's FIN after its queued data; no answer)
@@ -56,6 +57,8 @@ module cmd_exec #(
     input  wire logic [31:0] ct_insert_failures,
     input  wire logic [31:0] ct_stashed,
     input  wire logic [31:0] ct_moves,
+    // {SND.NXT, RCV.NXT, TS.Recent} of session m_ct_sid (read continuously by the caller)
+    input  wire logic [95:0] s_snapshot,
     // 64-bit counters, read by index (value in the next cycle)
     output wire logic [5:0]  cnt_idx,
     input  wire logic [63:0] cnt_value,
@@ -97,7 +100,7 @@ module cmd_exec #(
     localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
                            ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
                            CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10, TCB = 4'd11,
-                           FIN = 4'd12;
+                           FIN = 4'd12, SNAP = 4'd13;
     logic [3:0]   state_q;
     logic [7:0]   kind_q;
     logic [15:0]  len_q;
@@ -107,6 +110,7 @@ module cmd_exec #(
     logic [6:0]   word_q;        // COUNTERS: word being sent (64-bit ones first)
     logic [2:0]   byte_q;
     logic [63:0]  value_q;
+    logic [95:0]  snap_q;        // REMOVED's payload, sent first byte = bits 95:88
 
     wire logic is_ping   = s_cmd_kind == ftoe_pkg::HL_CMD_PING;
     wire logic is_config = s_cmd_kind == ftoe_pkg::HL_CMD_SET_CONFIG;
@@ -154,9 +158,11 @@ module cmd_exec #(
     wire logic evt_hs  = m_evt_valid && m_evt_ready;
     wire logic last_cnt_byte = word_q == 7'(NWORDS - 1) &&
                                byte_q == (word_q >= 7'(N64) ? 3'd3 : 3'd7);
-    assign m_pay_tvalid = state_q == ECHO ? s_pay_tvalid : state_q == CNT_SEND;
-    assign m_pay_tdata  = state_q == ECHO ? s_pay_tdata : value_q[8*byte_q +: 8];
-    assign m_pay_tlast  = state_q == ECHO ? s_pay_tlast : last_cnt_byte;
+    assign m_pay_tvalid = state_q == ECHO ? s_pay_tvalid : state_q == CNT_SEND || state_q == SNAP;
+    assign m_pay_tdata  = state_q == ECHO ? s_pay_tdata :
+                          state_q == SNAP ? snap_q[95:88] : value_q[8*byte_q +: 8];
+    assign m_pay_tlast  = state_q == ECHO ? s_pay_tlast :
+                          state_q == SNAP ? word_q == 7'd11 : last_cnt_byte;
     wire logic out_hs   = m_pay_tvalid && m_pay_tready;
     assign cnt_idx = word_q[5:0];
 
@@ -202,6 +208,11 @@ module cmd_exec #(
                 end
                 TCB: if (m_tcb_ready) state_q <= TABLE;
                 FIN: if (m_fin_ready) state_q <= IDLE;
+                SNAP: if (out_hs) begin
+                    snap_q <= {snap_q[87:0], 8'd0};
+                    word_q <= word_q + 7'd1;
+                    if (word_q == 7'd11) state_q <= IDLE;
+                end
                 TABLE: begin
                     if (kind_q == ftoe_pkg::HL_CMD_SET_CONFIG) begin
                         if (got_q >= 7'd10) begin
@@ -223,6 +234,10 @@ module cmd_exec #(
                 end
                 TABLE_WAIT: if (s_ct_res_valid) begin
                     m_evt_arg <= 16'(s_ct_res_code);
+                    if (16'(s_ct_res_code) == ftoe_pkg::HL_RES_REMOVED) begin
+                        m_evt_len <= 16'd12;
+                        snap_q    <= s_snapshot;
+                    end
                     state_q <= ANSWER;
                 end
                 ANSWER: if (evt_hs) begin
@@ -231,6 +246,9 @@ module cmd_exec #(
                     else if (kind_q == ftoe_pkg::HL_CMD_READ_COUNTERS) begin
                         word_q <= '0;
                         state_q <= CNT_READ;
+                    end else if (m_evt_len != 16'd0) begin   // REMOVED's snapshot
+                        word_q <= '0;
+                        state_q <= SNAP;
                     end else state_q <= IDLE;
                 end
                 ECHO: if (pay_hs && s_pay_tlast) state_q <= IDLE;

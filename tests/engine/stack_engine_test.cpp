@@ -1,7 +1,8 @@
 // The host Stack on the Verilated engine (through SimLink, in simulated time), with a
 // scripted peer on the engine's Ethernet side: ARP, the three-way handshake through the
 // slow path and RAW_TX, INSTALL, data both ways in hardware (the engine's echo loop),
-// and a close started by the peer, down to the session being removed from the engine.
+// and a close in either order, down to the session being removed from the engine (and,
+// when we closed first, its TIME_WAIT entry living on in the host).
 // The first end-to-end run of the control plane and the engine together.
 #include <gtest/gtest.h>
 
@@ -60,7 +61,9 @@ struct Peer {
     }
 };
 
-TEST(StackOnEngine, HandshakeEchoAndPeerCloseEndWithTheSessionRemoved) {
+enum class CloseOrder { kPeerFirst, kWeFirst };
+
+void handshake_echo_close(CloseOrder order) {
     EngineSimOptions o;
     o.deframe_events = false;  // the Stack's link deframes
     o.echo = true;
@@ -159,20 +162,49 @@ TEST(StackOnEngine, HandshakeEchoAndPeerCloseEndWithTheSessionRemoved) {
         << "echo: " << peer.data.size() << " of " << sent.size() << " bytes";
     EXPECT_TRUE(peer.data == sent);
 
-    // The peer closes: PEER_FIN -> CLOSE_WAIT; close() -> the engine's FIN -> the peer's
-    // ACK -> ACKED(FIN) -> LAST_ACK done -> REMOVE -> CLOSED.
-    e.send_frame(peer.segment(host::tcp_bits::kAck | host::tcp_bits::kFin));
-    ASSERT_TRUE(run([&] { return stack.state(*conn) == host::TcpState::kCloseWait; }))
-        << "state " << host::tcp_state_name(stack.state(*conn));
-    ASSERT_TRUE(stack.close(*conn).ok());
-    ASSERT_TRUE(run([&] { return stack.state(*conn) == host::TcpState::kClosed; }))
-        << "state " << host::tcp_state_name(stack.state(*conn));
+    if (order == CloseOrder::kPeerFirst) {
+        // PEER_FIN -> CLOSE_WAIT; close() -> the engine's FIN -> the peer's ACK ->
+        // ACKED(FIN) -> LAST_ACK done -> REMOVE -> CLOSED, no TIME_WAIT.
+        e.send_frame(peer.segment(host::tcp_bits::kAck | host::tcp_bits::kFin));
+        ASSERT_TRUE(run([&] { return stack.state(*conn) == host::TcpState::kCloseWait; }))
+            << "state " << host::tcp_state_name(stack.state(*conn));
+        ASSERT_TRUE(stack.close(*conn).ok());
+        ASSERT_TRUE(run([&] { return stack.state(*conn) == host::TcpState::kClosed; }))
+            << "state " << host::tcp_state_name(stack.state(*conn));
+        EXPECT_EQ(stack.time_wait().counters().entries, 0u);
+    } else {
+        // close() -> the engine's FIN -> the peer's ACK -> ACKED(FIN): FIN_WAIT_2; the
+        // peer's FIN -> TIME_WAIT: REMOVE frees the hardware slot at once, the 32-byte
+        // entry lives on in the host and answers a retransmitted FIN itself.
+        ASSERT_TRUE(stack.close(*conn).ok());
+        ASSERT_TRUE(run([&] { return stack.state(*conn) == host::TcpState::kFinWait2; }))
+            << "state " << host::tcp_state_name(stack.state(*conn));
+        e.send_frame(peer.segment(host::tcp_bits::kAck | host::tcp_bits::kFin));
+        ASSERT_TRUE(run([&] { return stack.free_sessions() == cfg.sessions; }))
+            << "state " << host::tcp_state_name(stack.state(*conn));
+        EXPECT_EQ(stack.time_wait().counters().entries, 1u) << "the TIME_WAIT entry";
+        // the peer did not hear our ACK of its FIN: the host re-ACKs from the table
+        const std::size_t before = peer.tcp.size();
+        peer.snd_nxt -= 1;
+        e.send_frame(peer.segment(host::tcp_bits::kAck | host::tcp_bits::kFin));
+        ASSERT_TRUE(run([&] { return peer.tcp.size() > before; })) << "no re-ACK";
+        EXPECT_EQ(peer.tcp.back().tcp.flags, host::tcp_bits::kAck);
+        EXPECT_EQ(peer.tcp.back().tcp.ack, peer.snd_nxt) << "ACK of the FIN";
+    }
     EXPECT_TRUE(peer.fin) << "the engine sent our FIN";
     EXPECT_EQ(stack.error(*conn), host::SocketError::kNone);
     EXPECT_EQ(stack.free_sessions(), cfg.sessions) << "the session id is free again";
     EXPECT_EQ(stack.counters().installs, 1u);
+    EXPECT_EQ(stack.counters().removed_without_snapshot, 0u) << "REMOVED carries the state";
     std::printf("%zu frames from the engine, %llu of them RAW_TX from the Stack\n", seen,
                 (unsigned long long)stack.counters().frames_sent);
+}
+
+TEST(StackOnEngine, HandshakeEchoThenPeerClosesFirst) {
+    handshake_echo_close(CloseOrder::kPeerFirst);
+}
+TEST(StackOnEngine, HandshakeEchoThenWeCloseFirstAndTimeWaitLivesInTheHost) {
+    handshake_echo_close(CloseOrder::kWeFirst);
 }
 
 }  // namespace
