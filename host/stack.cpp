@@ -188,15 +188,24 @@ TcpSegmentSpec Stack::reply_spec(const ParsedFrame& f) const {
     return s;
 }
 
-// Our SYN (with_ack false) or SYN-ACK for c, with the options c negotiated (a SYN offers
-// everything configured). The destination MAC is left for the ArpCache to fill.
-Bytes Stack::syn_frame(const Conn& c, bool with_ack) const {
+// A segment of connection c: our MAC and the peer's (unset until ARP has it), addresses
+// and ports from the tuple.
+TcpSegmentSpec Stack::conn_spec(const Conn& c) const {
     TcpSegmentSpec s;
     s.src_mac = cfg_.mac;
+    s.dst_mac = c.peer_mac;
     s.ip.src = c.tuple.local_ip;
     s.ip.dst = c.tuple.remote_ip;
     s.src_port = c.tuple.local_port;
     s.dst_port = c.tuple.remote_port;
+    return s;
+}
+
+// Our SYN (with_ack false) or SYN-ACK for c, with the options c negotiated (a SYN offers
+// everything configured). The destination MAC is left for the ArpCache to fill.
+Bytes Stack::syn_frame(const Conn& c, bool with_ack) const {
+    TcpSegmentSpec s = conn_spec(c);
+    s.dst_mac = {};  // the ArpCache fills it
     s.seq = c.iss;
     s.ack = with_ack ? c.rcv_nxt : 0;
     s.flags = uint8_t(tcp_bits::kSyn | (with_ack ? tcp_bits::kAck : 0));
@@ -226,13 +235,7 @@ void Stack::send_syn(Conn& c) {
 }
 
 void Stack::send_ack(const Conn& c) {
-    TcpSegmentSpec s;
-    s.src_mac = cfg_.mac;
-    s.dst_mac = c.peer_mac;
-    s.ip.src = c.tuple.local_ip;
-    s.ip.dst = c.tuple.remote_ip;
-    s.src_port = c.tuple.local_port;
-    s.dst_port = c.tuple.remote_port;
+    TcpSegmentSpec s = conn_spec(c);
     s.seq = c.snd_nxt;
     s.ack = c.rcv_nxt;
     s.flags = tcp_bits::kAck;
@@ -247,13 +250,7 @@ void Stack::send_ack(const Conn& c) {
 
 // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> for a synchronized connection.
 void Stack::send_rst_for(const Conn& c) {
-    TcpSegmentSpec s;
-    s.src_mac = cfg_.mac;
-    s.dst_mac = c.peer_mac;
-    s.ip.src = c.tuple.local_ip;
-    s.ip.dst = c.tuple.remote_ip;
-    s.src_port = c.tuple.local_port;
-    s.dst_port = c.tuple.remote_port;
+    TcpSegmentSpec s = conn_spec(c);
     s.seq = c.snd_nxt;
     s.ack = c.rcv_nxt;
     s.flags = tcp_bits::kRst | tcp_bits::kAck;

@@ -228,6 +228,7 @@ private:
     void send_via_arp(uint32_t ip, Bytes frame);
     void arp_failed(uint32_t ip);
     TcpSegmentSpec reply_spec(const ParsedFrame& f) const;
+    TcpSegmentSpec conn_spec(const Conn& c) const;
     Bytes syn_frame(const Conn& c, bool with_ack) const;
     void send_syn(Conn& c);
     void send_ack(const Conn& c);

@@ -574,9 +574,14 @@ module ftoe_engine #(
     wire logic [15:0] ad_lport  = ad_hdr_q[HW-129 -: 16];
     wire logic [3:0]  ad_wshift = ad_hdr_q[35:32];
     wire logic [31:0] ad_ts_off = ad_hdr_q[31:0];
-    // the advertised window: RCV.WND >> our shift, saturated to the 16-bit field
-    wire logic [31:0] ad_wnd_scaled = ad_wnd >> ad_wshift;
-    wire logic [15:0] ad_window = ad_wnd_scaled[31:16] != '0 ? 16'hFFFF : ad_wnd_scaled[15:0];
+    // the advertised window: RCV.WND >> our shift, saturated to the 16-bit field (ACKs and
+    // data segments alike)
+    function automatic logic [15:0] window_field(input logic [31:0] wnd, input logic [3:0] shift);
+        logic [31:0] scaled;
+        scaled = wnd >> shift;
+        window_field = scaled[31:16] != 16'd0 ? 16'hFFFF : scaled[15:0];
+    endfunction
+    wire logic [15:0] ad_window = window_field(ad_wnd, ad_wshift);
 
     logic [63:0] acks_sent_q, acks_lost_q;
     always_ff @(posedge clk) begin
@@ -931,8 +936,7 @@ module ftoe_engine #(
     wire logic [31:0] dd_rcv_wnd = dd_rcv_q[RSW-33 -: 32];
     wire logic        dd_ts_en   = dd_rcv_q[32];
     wire logic [31:0] dd_tsecr   = dd_rcv_q[31:0];
-    wire logic [31:0] dd_wnd_scaled = dd_rcv_wnd >> dd_hdr_q[35:32];
-    wire logic [15:0] dd_window = dd_wnd_scaled[31:16] != '0 ? 16'hFFFF : dd_wnd_scaled[15:0];
+    wire logic [15:0] dd_window  = window_field(dd_rcv_wnd, dd_hdr_q[35:32]);
     wire logic dd_hs = dd_valid_q && dd_ready && !snt_full;
     assign snt_push = dd_hs;
     assign snt_in = {dd_tag_q[RTAG_W-1 -: SID_W], dd_seq, dd_len_q, dd_fin, dd_rcv_wnd};
@@ -962,7 +966,7 @@ module ftoe_engine #(
         .m_axis_tdata(dat_tdata), .m_axis_tkeep(dat_tkeep), .m_axis_tvalid(dat_tvalid),
         .m_axis_tready(dat_tready), .m_axis_tlast(dat_tlast), .m_axis_tuser(dat_tuser)
     );
-    wire logic unused_dat = ^{dat_tuser, dd_wnd_scaled[15:0]};
+    wire logic unused_dat = dat_tuser;
 
     // ---- Link-error events: a small queue of hl_rx's records --------------------------------
     localparam int EQ = 8;
@@ -1132,7 +1136,7 @@ module ftoe_engine #(
         .m_axis_tdata(ack_tdata), .m_axis_tkeep(ack_tkeep), .m_axis_tvalid(ack_tvalid),
         .m_axis_tready(ack_tready), .m_axis_tlast(ack_tlast)
     );
-    wire logic unused_ad = ^{ad_req_q[AQW-1 -: SID_W], ad_wnd_scaled[15:0]};
+    wire logic unused_ad = ^ad_req_q[AQW-1 -: SID_W];
 
     raw_tx_pack #(.DATA_W(DATA_W)) u_raw_tx (
         .clk, .rst,

@@ -12,8 +12,8 @@
 //             (capture, checksum fold, buffer load).
 // Throughput: 1 beat/cycle through a frame while the payload keeps up; one frame at a
 //             time: s_desc_ready returns in the cycle after the last beat is taken, so
-//             back to back frames have 3 idle cycles between them (the brief asks for
-//             <= 1: not yet met, see the report).
+//             back to back frames have 3 idle cycles between them (asserted by its
+//             cosim; the engine's TX line rate for small frames needs this to be 0).
 // Assumes:    payload_len > 0 iff payload beats follow, and their count matches.
 `include "ftoe_defs.svh"
 `default_nettype none

@@ -225,12 +225,7 @@ private:
         return w;
     }
     static void set_mac_rx(Model& io, const Beat& b) {
-        if constexpr (DATA_W <= 64) {
-            io.s_mac_rx_tdata = b.data[0];
-        } else {
-            for (int i = 0; i < DATA_W / 32; i++)
-                io.s_mac_rx_tdata[i] = uint32_t(b.data[i / 2] >> (32 * (i % 2)));
-        }
+        set_wide(io.s_mac_rx_tdata, b);
         io.s_mac_rx_tkeep = static_cast<std::remove_reference_t<decltype(io.s_mac_rx_tkeep)>>(b.keep);
     }
     void collect_tx(Model& io) {
