@@ -195,7 +195,9 @@ TcpTxCcDecision tcp_tx_cc(const TcpTxCcState& s, const TcpTxEvent& ev, const Tcp
 
     case TxEvent::kSent: {
         const uint32_t end = ev.seq + ev.len + (ev.fin ? 1u : 0u);
-        if (seq_lt(s.snd_nxt, end)) n.snd_nxt = end;
+        // SND.NXT moves only over a segment that starts at or before it: one taken before
+        // an RTO's go-back-N and reported after it must not skip the bytes in between.
+        if (seq_lt(s.snd_nxt, end) && seq_le(ev.seq, s.snd_nxt)) n.snd_nxt = end;
         if (seq_lt(s.snd_max, end)) n.snd_max = end;
         if (ev.len != 0 || ev.fin) {
             if (seq_lt(ev.seq, s.snd_max)) {  // a retransmission: no RTT sample (Karn)

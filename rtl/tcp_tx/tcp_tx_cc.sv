@@ -212,7 +212,7 @@ module tcp_tx_cc #(
         logic [31:0] r, err, rttvar4_part, srtt8_part;
         logic        nxt_lt_una_new, timed_done, recover_le_una_new, recover_le_una;
         logic        una_new_is_max, outstanding, cwnd_lt_ss, nxt_lt_end, max_lt_end;
-        logic        seq_lt_max, seq_is_una, rx_full, win_due;
+        logic        seq_lt_max, seq_is_una, seq_le_nxt, rx_full, win_due;
     } s1_t;
     s1_t a_d, a_q;
     always_comb begin
@@ -295,6 +295,7 @@ module tcp_tx_cc #(
         a_d.max_lt_end = seq_lt(s_snd_max, a_d.sent_end);
         a_d.seq_lt_max = seq_lt(s_seq, s_snd_max);
         a_d.seq_is_una = s_seq == s_snd_una;
+        a_d.seq_le_nxt = seq_le(s_seq, s_snd_nxt);
         // receive side
         a_d.adv_after_rx = s_adv_wnd - min32(32'(s_len), s_adv_wnd);
         a_d.rx_full = s_len >= s_mss;
@@ -428,7 +429,9 @@ module tcp_tx_cc #(
                 b_d.rearm_persist = 1'b1;
             end
             EV_SENT: begin
-                if (a_q.nxt_lt_end) b_d.st.snd_nxt = a_q.sent_end;
+                // only over a segment starting at or before SND.NXT (one taken before an
+                // RTO's go-back-N must not skip the bytes in between)
+                if (a_q.nxt_lt_end && a_q.seq_le_nxt) b_d.st.snd_nxt = a_q.sent_end;
                 if (a_q.max_lt_end) b_d.st.snd_max = a_q.sent_end;
                 if (a_q.len != 16'd0 || a_q.fin) begin
                     if (a_q.seq_lt_max) begin           // retransmission: Karn

@@ -336,6 +336,25 @@ TEST_P(TcpTx, TimeoutSetsLossWindowAndGoesBackToSndUna) {
     EXPECT_EQ(s.cwnd, 2000u) << "slow start again";
 }
 
+// A segment taken for sending before an RTO and reported (kSent) after its go-back-N
+// counts as sent (SND.MAX) but must not carry SND.NXT past the bytes before it.
+TEST_P(TcpTx, SentReportAfterGoBackNDoesNotSkipBytes) {
+    in_flight(3);
+    const uint32_t una = s.snd_una;
+    ASSERT_TRUE(d.seg.send);
+    const TcpTxSegmentDecision late = d.seg;  // the 4th segment, on its way
+    EXPECT_EQ(late.seq, una + 3000);
+    rto_expiry();
+    EXPECT_EQ(s.snd_nxt, una);
+    sent(late);
+    EXPECT_EQ(s.snd_nxt, una) << "go-back-N still starts at SND.UNA";
+    EXPECT_EQ(s.snd_max, una + 4000) << "the late segment did leave";
+    ASSERT_TRUE(d.seg.send);
+    EXPECT_EQ(d.seg.seq, una);
+    sent(d.seg);
+    EXPECT_EQ(s.snd_nxt, una + 1000) << "a segment from SND.NXT advances it";
+}
+
 TEST_P(TcpTx, TwoDuplicatesAfterFlightSmallerThanTwoMssUseTwoMssFloor) {
     in_flight(2);
     for (int i = 0; i < 3; i++) ack(0, true);
