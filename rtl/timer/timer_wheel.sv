@@ -86,7 +86,8 @@ module timer_wheel #(
     output wire logic [$clog2(SESSIONS)+(KINDS > 1 ? $clog2(KINDS) : 1):0] armed_count,
     output wire logic [31:0]                 fired_count,    // expiries produced (wraps)
     output wire logic [31:0]                 bad_cmd_count,  // commands with kind >= KINDS
-    output wire logic                        tick_lost       // sticky: a tick was dropped
+    output wire logic                        tick_lost,      // sticky: a tick was dropped
+    output wire logic                        ready           // the reset sweep is done
 );
     localparam int SID_W  = $clog2(SESSIONS);
     localparam int KIND_W = KINDS > 1 ? $clog2(KINDS) : 1;
@@ -461,5 +462,6 @@ module timer_wheel #(
     assign fired_count    = fired_q;
     assign bad_cmd_count  = bad_q;
     assign tick_lost      = tick_lost_q;
+    assign ready          = state_q != ST_INIT;
 endmodule
 `default_nettype wire

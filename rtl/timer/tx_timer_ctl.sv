@@ -31,9 +31,9 @@
 // Throughput: outcomes 1 per cycle, never refused; the wheel's command rate (timer_wheel:
 //             fresh arm or cancel 1 per 2 cycles, re-arm 1 per 3, only while caught up)
 //             plus 2 cycles per session popped; commands to one timer coalesce.
-// After reset the block clears its dirty tables for SESSIONS cycles (`ready` low; the
-// wheel's own clearing takes 4*SESSIONS, during which commands wait); outcomes in that
-// time are ignored, so the caller installs no session before `ready`.
+// After reset the block clears its dirty tables (SESSIONS cycles) and the wheel its own
+// (4*SESSIONS): `ready` is low until both are done; outcomes in that time are ignored,
+// so the caller installs no session before `ready`.
 // Assumes:    outcomes' tick counts < 2^31; tick leaves the wheel idle cycles (a pulse at
 //             most every other cycle while `pending`, else commands wait).
 `include "ftoe_defs.svh"
@@ -90,6 +90,7 @@ module tx_timer_ctl #(
     logic [SID_W-1:0] w_exp_sid;
     logic [1:0]       w_exp_kind;
     logic [31:0]      w_exp_deadline, w_now, w_lag, w_fired, w_bad;
+    logic             w_ready;
     timer_wheel #(.SESSIONS(SESSIONS), .KINDS(3), .DEADLINE_W(32), .WHEEL(WHEEL)) u_wheel (
         .clk, .rst, .tick,
         .s_cmd_valid(w_cmd_valid), .s_cmd_ready(w_cmd_ready), .s_cmd_cancel(w_cmd_cancel),
@@ -97,7 +98,7 @@ module tx_timer_ctl #(
         .m_exp_valid(w_exp_valid), .m_exp_ready(w_exp_ready), .m_exp_session(w_exp_sid),
         .m_exp_kind(w_exp_kind), .m_exp_deadline(w_exp_deadline),
         .now_tick(w_now), .lag(w_lag), .armed_count, .fired_count(w_fired),
-        .bad_cmd_count(w_bad), .tick_lost
+        .bad_cmd_count(w_bad), .tick_lost, .ready(w_ready)
     );
     // The deadline is the table's business; the wheel's status counters are not reported.
     wire logic unused_wheel = ^{w_exp_deadline, w_lag, w_fired, w_bad};
@@ -175,7 +176,7 @@ module tx_timer_ctl #(
             if (init_q == SID_W'(SESSIONS - 1)) init_done_q <= 1'b1;
         end
     end
-    assign ready = init_done_q;
+    assign ready = init_done_q && w_ready;
     always_ff @(posedge clk) begin
         if (push) fifo[wr_q[SID_W-1:0]] <= s_sid;
         pop_sid_q <= fifo[rd_q[SID_W-1:0]];

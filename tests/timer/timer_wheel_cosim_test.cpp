@@ -46,6 +46,7 @@ struct Bench {
         // The reset sweep: s_cmd_ready low for SESSIONS * 4 cycles (2-bit kind).
         while (true) {
             sim.settle();
+            EXPECT_EQ(bool(io.ready), bool(io.s_cmd_ready)) << "ready flags the sweep's end";
             if (io.s_cmd_ready) break;
             sim.tick();
             ++init_cycles;
