@@ -64,6 +64,12 @@ std::optional<EngineCounters> decode_counters(const Bytes& p) {
     c.acks_sent = get_le(q, 8), q += 8;
     c.acks_lost = get_le(q, 8), q += 8;
     c.data_segments_sent = get_le(q, 8), q += 8;
+    c.retransmissions = get_le(q, 8), q += 8;
+    c.rto_expiries = get_le(q, 8), q += 8;
+    c.persist_expiries = get_le(q, 8), q += 8;
+    c.delack_expiries = get_le(q, 8), q += 8;
+    c.timeouts = get_le(q, 8), q += 8;
+    c.stale_timer_expiries = get_le(q, 8), q += 8;
     c.table_occupancy = uint32_t(get_le(q, 4)), q += 4;
     c.table_insert_failures = uint32_t(get_le(q, 4)), q += 4;
     c.table_stashed = uint32_t(get_le(q, 4)), q += 4;
@@ -99,6 +105,17 @@ Bytes set_config_payload(uint64_t mac, uint32_t ip) {
     Bytes b;
     put_be(b, mac, 6);
     put_be(b, ip, 4);
+    return b;
+}
+
+Bytes set_config_payload(uint64_t mac, uint32_t ip, const EngineTimers& t) {
+    Bytes b = set_config_payload(mac, ip);
+    put_be(b, t.rto_min, 4);
+    put_be(b, t.rto_max, 4);
+    put_be(b, t.rto_initial, 4);
+    b.push_back(t.max_retries);
+    b.push_back(t.delayed_ack ? 1 : 0);
+    put_be(b, t.delack_ticks, 4);
     return b;
 }
 

@@ -51,7 +51,7 @@ const char* seg_outcome_name(SegOutcome o);  // the SystemVerilog suffix: SEG_<n
 constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
 constexpr int kCountersSeg = 16;   // by SegOutcome
-constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4;
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 6;
 constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
@@ -64,6 +64,12 @@ struct EngineCounters {
     uint64_t acks_sent = 0;             // ACK segments the engine built and sent
     uint64_t acks_lost = 0;             // ACKs owed that found the ACK queue full
     uint64_t data_segments_sent = 0;    // segments with payload or FIN the engine sent
+    uint64_t retransmissions = 0;       // ... of them below SND.MAX (sent before)
+    uint64_t rto_expiries = 0;          // retransmission timeouts taken
+    uint64_t persist_expiries = 0;      // zero-window probes due
+    uint64_t delack_expiries = 0;       // delayed ACKs sent by their timer
+    uint64_t timeouts = 0;              // TIMEOUT events: retries exhausted
+    uint64_t stale_timer_expiries = 0;  // expiries a newer timer command replaced
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }
@@ -98,7 +104,20 @@ constexpr std::size_t kInstallBytes = 63;
 Bytes table_key_payload(const FourTuple& t);  // REMOVE
 Bytes install_payload(const FourTuple& t, const SessionState& s);
 
-// SET_CONFIG: MAC as 48 bits, first byte on the wire in bits 47:40.
+// The engine's transmit timers, in its time-base ticks (1 us on a board by default).
+struct EngineTimers {
+    uint32_t rto_min = 200000;         // 200 ms, as Linux (RFC 6298 says 1 s)
+    uint32_t rto_max = 120000000;      // 120 s
+    uint32_t rto_initial = 1000000;    // 1 s before the first RTT sample (RFC 6298 §2.1)
+    uint8_t max_retries = 15;          // RTO expiries in a row before TIMEOUT
+    bool delayed_ack = false;          // ACK every second full-size segment or on a timer
+    uint32_t delack_ticks = 40000;     // 40 ms (RFC 9293 §3.8.6.3: under 0.5 s)
+};
+constexpr std::size_t kConfigBytes = 10;
+constexpr std::size_t kConfigTimersBytes = 28;
+// SET_CONFIG: MAC as 48 bits, first byte on the wire in bits 47:40; with `timers`, the
+// timer settings too (without, the engine keeps the ones it has).
 Bytes set_config_payload(uint64_t mac, uint32_t ip);
+Bytes set_config_payload(uint64_t mac, uint32_t ip, const EngineTimers& timers);
 
 }  // namespace ftoe::driver

@@ -56,7 +56,13 @@ package ftoe_pkg;
     localparam logic [7:0] HL_EVT_LINK_ERROR     = 8'h8C;  // arg = HL_LINKERR_*
 
     // Payloads (all multi-byte values as on the network: big-endian, unless noted).
-    //  SET_CONFIG: our MAC (6 bytes), our IPv4 address (4); further bytes ignored.
+    //  SET_CONFIG: our MAC (6 bytes), our IPv4 address (4); optionally (all 28 bytes or
+    //    none) the transmit timers in time-base ticks: RTO minimum (4), RTO maximum (4),
+    //    initial RTO (4), RTO expiries in a row before TIMEOUT (1), flags (1: bit 0
+    //    delayed ACK on), delayed-ACK time (4); the zero-window probe interval starts at
+    //    the session's RTO. Without them, or after reset: 200000, 120000000,
+    //    1000000, 15, delayed ACK off, 40000 (at 1 us per tick: 200 ms, 120 s, 1 s, 40 ms).
+    //    Further bytes ignored.
     //  INSTALL: {remote IPv4, local IPv4, remote port, local port} (12 bytes), then the
     //    session's receive state (HL_INSTALL_BYTES in all): RCV.NXT, RCV.WND, SND.UNA,
     //    SND.NXT, SND.WND, max SND.WND, SND.WL1, SND.WL2 (4 bytes each), the peer's
@@ -71,19 +77,25 @@ package ftoe_pkg;
     //  PING: any payload, echoed by PONG (session and arg echoed too).
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
     //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session.
+    //  TIMEOUT: no payload; the session's RTO expired more than the configured number of
+    //    times in a row: it sends nothing more until the host removes (or aborts) it.
     //  COUNTERS (little-endian): HL_CNT_RX 64-bit counters by RX_* reason, HL_CNT_LINK
     //    64-bit counters by HL_LINKERR_* code, link-error events lost, commands not
     //    supported yet, HL_CNT_SEG 64-bit counters by SEG_* outcome, session events
     //    lost, ACK segments sent, ACK requests lost (queue full), data segments sent
-    //    (payload or FIN), then 32-bit
+    //    (payload or FIN), segments retransmitted, RTO expiries, persist expiries
+    //    (zero-window probes due), delayed-ACK expiries, TIMEOUT events, timer expiries
+    //    dropped as stale (a newer command replaced them), then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
     localparam int          HL_KEY_BYTES      = 12;
     localparam int          HL_INSTALL_BYTES  = 63;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;
-    localparam int          HL_CNT_WORDS      = 62;   // 64-bit words: 32 + 8 + 2 + 16 + 4
-    localparam int          HL_COUNTERS_BYTES = 512;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CNT_WORDS      = 68;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 6
+    localparam int          HL_COUNTERS_BYTES = 560;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CONFIG_BYTES   = 10;   // SET_CONFIG: addresses only
+    localparam int          HL_CONFIG_TIMERS_BYTES = 28;  // ... with the timers
 
     // Segment outcomes: one per segment of an installed session, the index of its
     // counter. The first that applies names it, in this order.

@@ -1,7 +1,8 @@
 // cmd_exec: executes the host's verified commands (from hl_rx) one at a time and
 // produces their answers as events (payload formats: ftoe_pkg, "Payloads").
 //   PING          -> PONG echoing session, arg and payload (streamed through)
-//   SET_CONFIG    -> our MAC and IPv4 address (no answer)
+//   SET_CONFIG    -> our MAC and IPv4 address, and the transmit timers when the payload
+//                    carries them (no answer)
 //   INSTALL       -> session state written (m_tcb), then connection-table insert ->
 //                    INSTALLED, arg = HL_RES_*
 //   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*; when removed,
@@ -41,6 +42,12 @@ module cmd_exec #(
     // configuration
     output logic [47:0]      cfg_mac,
     output logic [31:0]      cfg_ip,
+    output logic [31:0]      cfg_rto_min,        // transmit timers, in ticks
+    output logic [31:0]      cfg_rto_max,
+    output logic [31:0]      cfg_rto_initial,
+    output logic [7:0]       cfg_max_retries,
+    output logic             cfg_delack_enable,
+    output logic [31:0]      cfg_delack_ticks,
     // connection-table commands
     output wire logic        m_ct_valid,
     input  wire logic        m_ct_ready,
@@ -60,7 +67,7 @@ module cmd_exec #(
     // {SND.NXT, RCV.NXT, TS.Recent} of session m_ct_sid (read continuously by the caller)
     input  wire logic [95:0] s_snapshot,
     // 64-bit counters, read by index (value in the next cycle)
-    output wire logic [5:0]  cnt_idx,
+    output wire logic [6:0]  cnt_idx,
     input  wire logic [63:0] cnt_value,
     output logic             unsupported,
     // raw frame bytes to transmit
@@ -91,9 +98,9 @@ module cmd_exec #(
     if (8 * N64 + 16 != ftoe_pkg::HL_COUNTERS_BYTES) begin : g_bad_layout
         `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: COUNTERS layout disagrees with HL_COUNTERS_BYTES");
     end
-    // cnt_idx is 6 bits and got_q saturates at 127: the layouts must stay within them
-    if (N64 > 64 || IB > 126) begin : g_bad_widths
-        `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: %0d counter words (max 64) or %0d INSTALL bytes (max 126)",
+    // word_q is 7 bits and got_q saturates at 127: the layouts must stay within them
+    if (N64 + 4 > 127 || IB > 126 || ftoe_pkg::HL_CONFIG_TIMERS_BYTES > IB) begin : g_bad_widths
+        `FTOE_ELAB_FATAL $fatal(1, "cmd_exec: %0d counter words (max 123), %0d INSTALL bytes (max 126) or SET_CONFIG longer than INSTALL",
                                 N64, IB);
     end
 
@@ -136,6 +143,9 @@ module cmd_exec #(
     function automatic logic [7:0] gb(input logic [8*IB-1:0] g, input int i);
         gb = g[8*i +: 8];
     endfunction
+    function automatic logic [31:0] gb32(input logic [8*IB-1:0] g, input int i);  // big-endian
+        gb32 = {g[8*i +: 8], g[8*(i+1) +: 8], g[8*(i+2) +: 8], g[8*(i+3) +: 8]};
+    endfunction
     wire logic is_install_q = kind_q == ftoe_pkg::HL_CMD_INSTALL;
     wire logic sid_ok = session_q < 32'(SESSIONS);
     wire logic long_enough = got_q >= (is_install_q ? 7'(IB) : 7'(ftoe_pkg::HL_KEY_BYTES));
@@ -164,7 +174,7 @@ module cmd_exec #(
     assign m_pay_tlast  = state_q == ECHO ? s_pay_tlast :
                           state_q == SNAP ? word_q == 7'd11 : last_cnt_byte;
     wire logic out_hs   = m_pay_tvalid && m_pay_tready;
-    assign cnt_idx = word_q[5:0];
+    assign cnt_idx = word_q;
 
     always_ff @(posedge clk) begin
         unsupported <= 1'b0;
@@ -172,6 +182,12 @@ module cmd_exec #(
             state_q       <= IDLE;
             cfg_mac       <= '0;
             cfg_ip        <= '0;
+            cfg_rto_min       <= 32'd200000;
+            cfg_rto_max       <= 32'd120000000;
+            cfg_rto_initial   <= 32'd1000000;
+            cfg_max_retries   <= 8'd15;
+            cfg_delack_enable <= 1'b0;
+            cfg_delack_ticks  <= 32'd40000;
         end else begin
             case (state_q)
                 IDLE: if (cmd_hs) begin
@@ -215,11 +231,19 @@ module cmd_exec #(
                 end
                 TABLE: begin
                     if (kind_q == ftoe_pkg::HL_CMD_SET_CONFIG) begin
-                        if (got_q >= 7'd10) begin
+                        if (got_q >= 7'(ftoe_pkg::HL_CONFIG_BYTES)) begin
                             cfg_mac <= {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2),
                                         gb(gather_q, 3), gb(gather_q, 4), gb(gather_q, 5)};
                             cfg_ip  <= {gb(gather_q, 6), gb(gather_q, 7), gb(gather_q, 8),
                                         gb(gather_q, 9)};
+                        end
+                        if (got_q >= 7'(ftoe_pkg::HL_CONFIG_TIMERS_BYTES)) begin
+                            cfg_rto_min       <= gb32(gather_q, 10);
+                            cfg_rto_max       <= gb32(gather_q, 14);
+                            cfg_rto_initial   <= gb32(gather_q, 18);
+                            cfg_max_retries   <= gb(gather_q, 22);
+                            cfg_delack_enable <= gather_q[8*23];
+                            cfg_delack_ticks  <= gb32(gather_q, 24);
                         end
                         state_q <= IDLE;
                     end else if (!long_enough) begin

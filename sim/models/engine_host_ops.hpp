@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -31,12 +32,15 @@ driver::Message next_engine_message(E& e, uint64_t max_cycles = 10000000) {
     return std::get<driver::Message>(ev);
 }
 
-// SET_CONFIG with our addresses, after the counter banks have cleared.
+// SET_CONFIG with our addresses (and the transmit timers, when given), after the
+// counter banks have cleared.
 template <class E>
-void configure_engine(E& e, uint64_t mac, uint32_t ip) {
+void configure_engine(E& e, uint64_t mac, uint32_t ip,
+                      const std::optional<driver::EngineTimers>& timers = std::nullopt) {
     e.run(kEngineCounterClearCycles);
     e.send_command(driver::Kind::kSetConfig, driver::kNoSession, 0,
-                   driver::set_config_payload(mac, ip));
+                   timers ? driver::set_config_payload(mac, ip, *timers)
+                          : driver::set_config_payload(mac, ip));
     if (!e.run_until([&] { return e.inputs_drained(); }, 100000))
         throw std::runtime_error("SET_CONFIG was not taken within 100k cycles");
     e.run(4);

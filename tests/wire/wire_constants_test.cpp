@@ -111,6 +111,10 @@ TEST(WireConstants, PayloadLayoutsAndResultCodesAgree) {
     EXPECT_EQ(pkg.at("HL_KEY_BYTES"), kKeyBytes);
     EXPECT_EQ(pkg.at("HL_INSTALL_BYTES"), kInstallBytes);
     EXPECT_EQ(install_payload({}, {}).size(), kInstallBytes);
+    EXPECT_EQ(pkg.at("HL_CONFIG_BYTES"), kConfigBytes);
+    EXPECT_EQ(pkg.at("HL_CONFIG_TIMERS_BYTES"), kConfigTimersBytes);
+    EXPECT_EQ(set_config_payload(0, 0).size(), kConfigBytes);
+    EXPECT_EQ(set_config_payload(0, 0, EngineTimers{}).size(), kConfigTimersBytes);
     const std::pair<const char*, TableResult> codes[] = {
         {"HL_RES_INSERTED", TableResult::kInserted}, {"HL_RES_STASHED", TableResult::kStashed},
         {"HL_RES_EXISTS", TableResult::kExists},     {"HL_RES_FULL", TableResult::kFull},
