@@ -2,8 +2,9 @@
 // the connection table, the per-session receive decision, in-order payload to the app
 // RX stream, the ACKs that decision asks for, data transmission from the app TX stream
 // (TX buffer in external memory, tcp_tx_session, segments with their checksums), FIN on
-// SEND_FIN, the slow path and the host interface; the timers (RTO, persist, delayed
-// ACK) join next (docs/architecture.md says what is wired).
+// SEND_FIN, the transmit timers (retransmission timeout with backoff and TIMEOUT to the
+// host, persist probes, delayed ACKs when configured) on tx_timer_ctl's wheel, the slow
+// path and the host interface (docs/architecture.md says what is wired).
 //
 //   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
 //          |                    installed session -> tcp_rx_session (RFC 9293 decision,
@@ -15,15 +16,16 @@
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx
 //   raw TX frames -> raw_tx_pack --------------------------------> tx_frame_mux -> MAC TX
-//   app TX -> tx_buf_wr -> memory port; events (install, SENT, ACK, SEND_FIN, queued,
-//          kick) -> tcp_tx_session -> active list -> kick -> tx_buf_rd (payload + sum)
-//          -> header and receive-state read -> tx_frame_build --------/
+//   app TX -> tx_buf_wr -> memory port; events (install, SENT, ACK, timer expiry, data
+//          received, SEND_FIN, queued, kick) -> tcp_tx_session -> timer commands ->
+//          tx_timer_ctl; -> owed ACKs -> tx_ack_build; -> active list -> kick ->
+//          tx_buf_rd (payload + sum) -> header and receive-state read -> tx_frame_build
 //
 // Each received frame gets exactly one reason (ftoe_pkg::RX_*) and is counted once:
 // RX_TCP for a segment of an installed session (it then runs through tcp_rx_session and
 // gets one SEG_* outcome, its in-order payload goes to the app and the ACK it asks for
-// goes out: immediate, duplicate and challenge ACKs, and for now the delayable ones
-// too, until the delayed-ACK timer joins),
+// goes out: immediate, duplicate and challenge ACKs at once, the delayable ones at once
+// too unless delayed ACKs are configured: then when tcp_tx_session's policy owes them),
 // RX_SLOW_NO_SESSION for TCP that matched none, the parser's reason otherwise, and
 // RX_DROP_NO_BUFFER for a frame headed for the host that the receive buffer could not
 // hold, a data segment the payload store could not hold (the app is behind), or a
@@ -164,7 +166,10 @@ module ftoe_engine #(
     logic        tcb_valid, tcb_ready;
     logic [8*ftoe_pkg::HL_INSTALL_BYTES-1:0] install_bytes;
     logic [31:0] ct_occupancy, ct_insert_failures, ct_stashed, ct_moves;
-    logic [5:0]  cnt_idx;
+    logic [6:0]  cnt_idx;
+    logic [31:0] cfg_rto_min, cfg_rto_max, cfg_rto_initial, cfg_delack_ticks;
+    logic [7:0]  cfg_max_retries;
+    logic        cfg_delack_enable;
     logic [63:0] cnt_value;
     logic        unsupported;
     logic [7:0]  raw_data;
@@ -182,7 +187,8 @@ module ftoe_engine #(
         .s_cmd_len(cmd_len), .s_cmd_session(cmd_session), .s_cmd_arg(cmd_arg),
         .s_pay_tdata(pay_data), .s_pay_tvalid(pay_valid), .s_pay_tready(pay_ready),
         .s_pay_tlast(pay_last),
-        .cfg_mac, .cfg_ip,
+        .cfg_mac, .cfg_ip, .cfg_rto_min, .cfg_rto_max, .cfg_rto_initial, .cfg_max_retries,
+        .cfg_delack_enable, .cfg_delack_ticks,
         .m_ct_valid(ct_cmd_valid), .m_ct_ready(ct_cmd_ready), .m_ct_remove(ct_cmd_remove),
         .m_ct_key(ct_cmd_key), .m_ct_sid(ct_cmd_sid),
         .m_tcb_valid(tcb_valid), .m_tcb_ready(tcb_ready), .m_install_bytes(install_bytes),
@@ -335,9 +341,9 @@ module ftoe_engine #(
     logic [15:0]       o_deliver_offset, o_deliver_len;
     // A segment enters tcp_rx only when the queue of ACK events to the transmit side has
     // room for it and for those already in tcp_rx (4), so no ACK event is ever lost.
-    logic ake_room;
+    logic ake_room, rxe_room;
     logic rx_seg_ready;
-    assign seg_ready = rx_seg_ready && ake_room;
+    assign seg_ready = rx_seg_ready && ake_room && rxe_room;
     logic        sm_valid;                          // the transmit side's SND.MAX
     logic [SID_W-1:0] sm_sid;
     logic [31:0] sm_value;
@@ -348,7 +354,7 @@ module ftoe_engine #(
     logic        tx_install_ready;                  // tcp_tx_session takes the install
     tcp_rx_session #(.SESSIONS(SESSIONS), .TAG_W(2)) u_tcp_rx (
         .clk, .rst,
-        .s_seg_valid(seg_valid && ake_room), .s_seg_ready(rx_seg_ready),
+        .s_seg_valid(seg_valid && ake_room && rxe_room), .s_seg_ready(rx_seg_ready),
         .s_seg_sid(seg_head[SID_W+SEGW-1 -: SID_W]), .s_seg_tag({h_len != 16'd0, h_flags[4]}),
         .s_seq(h_seq), .s_ack(h_ack), .s_flags(h_flags), .s_window(h_win),
         .s_payload_len(h_len), .s_has_ts(h_ts), .s_tsval(h_tsval),
@@ -439,30 +445,32 @@ module ftoe_engine #(
 
     // Session events for the host: a small queue; overflow is counted.
     localparam int VQ = 16;
-    logic [SID_W+1:0] sev_q [VQ];           // {sid, 0 FIN / 1 RST / 2 SYN / 3 FIN acked}
+    localparam logic [2:0] SEV_FIN = 3'd0, SEV_RST = 3'd1, SEV_SYN = 3'd2, SEV_ACKED = 3'd3,
+                           SEV_TIMEOUT = 3'd4;
+    logic [SID_W+2:0] sev_q [VQ];           // {sid, SEV_*}
     logic [4:0] sev_wr_q, sev_rd_q;
     wire logic sev_full = (sev_wr_q - sev_rd_q) == 5'(VQ);
-    // ACKED(FIN) from the transmit side waits in a small queue and goes into the session
-    // event queue in cycles tcp_rx has nothing for it.
-    logic fin_acked;
+    // The transmit side's events (ACKED(FIN), TIMEOUT) wait in a small queue and go into
+    // the session event queue in cycles tcp_rx has nothing for it.
+    logic fin_acked, gave_up;
     localparam int FQ = 8;
-    logic [SID_W-1:0] fa_q [FQ];
+    logic [SID_W:0] fa_q [FQ];              // {sid, 1 TIMEOUT / 0 ACKED}
     logic [3:0] fa_wr_q, fa_rd_q;
     wire logic fa_full  = (fa_wr_q - fa_rd_q) == 4'(FQ);
     wire logic fa_avail = fa_wr_q != fa_rd_q;
-    logic [SID_W-1:0] fa_head;
+    logic [SID_W:0] fa_head;
     always_comb fa_head = fa_q[fa_rd_q[2:0]];
     wire logic rx_sev  = o_valid && (o_fin || o_rst || o_syn);
     wire logic fa_move = !rx_sev && fa_avail && !sev_full;
     wire logic sev_push = rx_sev || fa_move;
-    logic [SID_W+1:0] sev_head;
+    logic [SID_W+2:0] sev_head;
     always_comb sev_head = sev_q[sev_rd_q[3:0]];
     wire logic sev_valid = sev_wr_q != sev_rd_q;
     logic sev_ready;
     always_ff @(posedge clk) begin
         if (sev_push && !sev_full)
-            sev_q[sev_wr_q[3:0]] <= rx_sev ? {o_sid, o_rst ? 2'd1 : o_syn ? 2'd2 : 2'd0}
-                                           : {fa_head, 2'd3};
+            sev_q[sev_wr_q[3:0]] <= rx_sev ? {o_sid, o_rst ? SEV_RST : o_syn ? SEV_SYN : SEV_FIN}
+                                           : {fa_head[SID_W:1], fa_head[0] ? SEV_TIMEOUT : SEV_ACKED};
     end
     always_ff @(posedge clk) begin
         if (rst) begin
@@ -473,23 +481,31 @@ module ftoe_engine #(
             if (sev_valid && sev_ready) sev_rd_q <= sev_rd_q + 5'd1;
         end
     end
-    wire logic [7:0] sev_kind = sev_head[1:0] == 2'd1 ? ftoe_pkg::HL_EVT_PEER_RST :
-                                sev_head[1:0] == 2'd2 ? ftoe_pkg::HL_EVT_PEER_SYN :
-                                sev_head[1:0] == 2'd3 ? ftoe_pkg::HL_EVT_ACKED
-                                                      : ftoe_pkg::HL_EVT_PEER_FIN;
+    wire logic [7:0] sev_kind = sev_head[2:0] == SEV_RST     ? ftoe_pkg::HL_EVT_PEER_RST :
+                                sev_head[2:0] == SEV_SYN     ? ftoe_pkg::HL_EVT_PEER_SYN :
+                                sev_head[2:0] == SEV_ACKED   ? ftoe_pkg::HL_EVT_ACKED :
+                                sev_head[2:0] == SEV_TIMEOUT ? ftoe_pkg::HL_EVT_TIMEOUT
+                                                             : ftoe_pkg::HL_EVT_PEER_FIN;
 
-    // ---- ACKs: every ACK tcp_rx asks for, sent at once ---------------------------------------
-    // Immediate, duplicate (out of order, out of window, PAWS) and challenge ACKs, and for
-    // now also the ones RFC 9293 lets a receiver delay (ack_due): the delayed-ACK timer
-    // joins with tcp_tx. <SEQ=SND.NXT><ACK=RCV.NXT><WND=RCV.WND >> our shift>, with
-    // TSval/TSecr when the session uses timestamps. A request finding the queue full is
-    // counted (the next ACK is cumulative, so nothing is lost but an ACK).
+    // ---- ACKs ------------------------------------------------------------------------------
+    // Immediate, duplicate (out of order, out of window, PAWS) and challenge ACKs go at
+    // once, with the decision's fields: <SEQ=SND.NXT><ACK=RCV.NXT><WND=RCV.WND >> our
+    // shift>, with TSval/TSecr when the session uses timestamps. A request finding the
+    // queue full is counted (the next ACK is cumulative, so nothing is lost but an ACK).
+    // The ACKs RFC 9293 lets a receiver delay (in-order data: ack_due alone) go at once
+    // too unless delayed ACKs are on; then each becomes a data-received event for
+    // tcp_tx_session, whose policy (every second full-size segment, else the delayed-ACK
+    // timer) says when one is owed. Owed ACKs wait by session in dak_q and take their
+    // fields from the session's newest receive state when they go; each one sent is
+    // reported back (a zero-length segment-sent event) so the policy restarts.
     localparam int AQ = 16;
     localparam int AQW = SID_W + 32 + 32 + 32 + 1 + 32;   // {sid, seq, ack, wnd, ts on, TSecr}
     logic [AQW-1:0] ack_q [AQ];
     logic [4:0] ack_wr_q, ack_rd_q;
     wire logic ack_full  = (ack_wr_q - ack_rd_q) == 5'(AQ);
-    wire logic ack_req   = o_valid && (o_ack_now || o_ack_due || o_challenge);
+    wire logic ack_delayable = o_ack_due && !o_ack_now && !o_challenge;
+    wire logic ack_req   = o_valid && (o_ack_now || o_challenge ||
+                                       (ack_delayable && !cfg_delack_enable));
     wire logic ack_push  = ack_req && !ack_full;
     wire logic ack_avail = ack_wr_q != ack_rd_q;
     always_ff @(posedge clk) begin
@@ -536,37 +552,90 @@ module ftoe_engine #(
                                    ib32(install_bytes, 57) - ts_clock_q};
     end
 
-    // Descriptor stage: the queue head and its session's header (BRAM read, 1 cycle).
-    logic           ad_valid_q;
+    // Owed ACKs (delayed-ACK policy): {sid, SND.UNA then}, pushed by tcp_tx_session's
+    // outcomes; events that can produce one enter tcp_tx only while there is room for
+    // them and the 4 in flight, so none is lost. Their segment-sent reports queue in asn_q.
+    localparam int DQ = 16;
+    localparam int DQW = SID_W + 32;
+    logic [DQW-1:0] dak_q [DQ];
+    logic [4:0] dak_wr_q, dak_rd_q;
+    wire logic [4:0] dak_count = dak_wr_q - dak_rd_q;
+    wire logic dak_room  = dak_count <= 5'(DQ - 5);
+    wire logic dak_avail = dak_wr_q != dak_rd_q;
+    logic dak_push;
+    logic [DQW-1:0] dak_in, dak_head;
+    always_comb dak_head = dak_q[dak_rd_q[3:0]];
+    always_ff @(posedge clk) begin
+        if (dak_push) dak_q[dak_wr_q[3:0]] <= dak_in;
+    end
+    localparam int NA = 4;
+    localparam int NAW = SID_W + 32 + 32;           // {sid, SND.UNA, advertised window}
+    logic [NAW-1:0] asn_q [NA];
+    logic [2:0] asn_wr_q, asn_rd_q;
+    wire logic asn_avail = asn_wr_q != asn_rd_q;
+    logic [NAW-1:0] asn_head;
+    always_comb asn_head = asn_q[asn_rd_q[1:0]];
+
+    // The newest receive state per session ({RCV.NXT, RCV.WND, timestamps on, TS.Recent},
+    // from tcp_rx's decisions or the install) and SND.MAX (from tcp_tx's outcomes): the
+    // fields of owed ACKs and data segments, and REMOVED's snapshot (written below).
+    localparam int RSW = 32 + 32 + 1 + 32;
+    logic [RSW-1:0] rcv_shadow [SESSIONS];
+    logic [31:0]    snd_max_shadow [SESSIONS];
+
+    // Descriptor stage: an immediate ACK (the queue head), else an owed one (its session's
+    // newest state), and the session's header (BRAM reads, 1 cycle).
+    logic           ad_valid_q, ad_owed_q;
+    logic [SID_W-1:0] ad_sid_q;
     logic [AQW-1:0] ad_req_q;
     logic [HW-1:0]  ad_hdr_q;
+    logic [RSW-1:0] ad_rcv_q;
+    logic [31:0]    ad_snd_max_q, ad_una_q;
     logic           ad_ready;
+    wire logic [2:0] asn_used = (asn_wr_q - asn_rd_q) + 3'(ad_valid_q && ad_owed_q);
+    wire logic take_owed = !ack_avail && dak_avail && asn_used < 3'(NA);
+    wire logic [SID_W-1:0] ad_sid_in = take_owed ? dak_head[DQW-1 -: SID_W]
+                                                 : ack_head[AQW-1 -: SID_W];
     wire logic ad_advance = !ad_valid_q || ad_ready;
     always_ff @(posedge clk) begin
         if (ad_advance) begin
-            ad_req_q <= ack_head;
-            ad_hdr_q <= tx_hdr[ack_head[AQW-1 -: SID_W]];
+            ad_owed_q    <= take_owed;
+            ad_sid_q     <= ad_sid_in;
+            ad_req_q     <= ack_head;
+            ad_una_q     <= dak_head[31:0];
+            ad_hdr_q     <= tx_hdr[ad_sid_in];
+            ad_rcv_q     <= rcv_shadow[ad_sid_in];
+            ad_snd_max_q <= snd_max_shadow[ad_sid_in];
         end
     end
     always_ff @(posedge clk) begin
         if (rst) begin
             ack_wr_q   <= '0;
             ack_rd_q   <= '0;
+            dak_wr_q   <= '0;
+            dak_rd_q   <= '0;
             ad_valid_q <= 1'b0;
         end else begin
             if (ack_push) ack_wr_q <= ack_wr_q + 5'd1;
+            if (dak_push) dak_wr_q <= dak_wr_q + 5'd1;
             if (ad_advance) begin
-                ad_valid_q <= ack_avail;
+                ad_valid_q <= ack_avail || take_owed;
                 if (ack_avail) ack_rd_q <= ack_rd_q + 5'd1;
+                if (take_owed) dak_rd_q <= dak_rd_q + 5'd1;
             end
         end
     end
     // the descriptor's fields
-    wire logic [31:0] ad_seq    = ad_req_q[AQW-SID_W-1 -: 32];
-    wire logic [31:0] ad_ack    = ad_req_q[AQW-SID_W-33 -: 32];
-    wire logic [31:0] ad_wnd    = ad_req_q[64:33];
-    wire logic        ad_ts_en  = ad_req_q[32];
-    wire logic [31:0] ad_tsecr  = ad_req_q[31:0];
+    wire logic [31:0] ad_seq    = ad_owed_q ? ad_snd_max_q : ad_req_q[AQW-SID_W-1 -: 32];
+    wire logic [31:0] ad_ack    = ad_owed_q ? ad_rcv_q[RSW-1 -: 32] : ad_req_q[AQW-SID_W-33 -: 32];
+    wire logic [31:0] ad_wnd    = ad_owed_q ? ad_rcv_q[RSW-33 -: 32] : ad_req_q[64:33];
+    wire logic        ad_ts_en  = ad_owed_q ? ad_rcv_q[32] : ad_req_q[32];
+    wire logic [31:0] ad_tsecr  = ad_owed_q ? ad_rcv_q[31:0] : ad_req_q[31:0];
+    // an owed ACK that left is reported to tcp_tx_session
+    wire logic asn_push = ad_valid_q && ad_ready && ad_owed_q;
+    always_ff @(posedge clk) begin
+        if (asn_push) asn_q[asn_wr_q[1:0]] <= {ad_sid_q, ad_una_q, ad_wnd};
+    end
     wire logic [47:0] ad_mac    = ad_hdr_q[HW-1 -: 48];
     wire logic [31:0] ad_rip    = ad_hdr_q[HW-49 -: 32];
     wire logic [31:0] ad_lip    = ad_hdr_q[HW-81 -: 32];
@@ -607,17 +676,24 @@ module ftoe_engine #(
     // re-proposes). tcp_tx_session's outcome also feeds SND.MAX to tcp_rx and SND.UNA to
     // tx_buf_wr (ring space).
     localparam int TXS_W = 549;
-    localparam logic [3:0] EV_INIT = 4'd0, EV_ACK = 4'd1, EV_SENT = 4'd4, EV_QUEUED = 4'd5,
-                           EV_FIN = 4'd6, EV_KICK = 4'd10;
+    localparam logic [3:0] EV_INIT = 4'd0, EV_ACK = 4'd1, EV_RTO = 4'd2, EV_PERSIST = 4'd3,
+                           EV_SENT = 4'd4, EV_QUEUED = 4'd5, EV_FIN = 4'd6, EV_RX = 4'd7,
+                           EV_DELACK = 4'd8, EV_KICK = 4'd10;
     localparam logic [2:0] TAG_OTHER = 3'd0, TAG_SENT = 3'd1, TAG_KICK = 3'd2,
-                           TAG_ACKED = 3'd3;       // an ACK event that moved SND.UNA
+                           TAG_ACKED = 3'd3,       // an ACK event that moved SND.UNA
+                           TAG_INIT = 3'd4,        // the install
+                           TAG_RTO = 3'd5,         // an RTO expiry
+                           TAG_RXACK = 3'd6;       // data received / delayed-ACK expiry
 
-    // time base for the transmit side: ticks
-    logic [31:0] now_q;
-    always_ff @(posedge clk) begin
-        if (rst) now_q <= '0;
-        else if (tick) now_q <= now_q + 32'd1;
-    end
+    // The transmit timers (retransmit, persist, delayed ACK) on a timer wheel, commanded by
+    // tcp_tx_session's outcomes; their expiries are events. Its tick count is the
+    // transmit side's clock (RTT samples, deadlines).
+    logic             tm_ready, tm_pending, tm_tick_lost;
+    logic [31:0]      tm_now, tm_stale;
+    logic             tm_exp_valid, tm_exp_ready;
+    logic [SID_W-1:0] tm_exp_sid;
+    logic [1:0]       tm_exp_kind;
+    logic [SID_W+2:0] tm_armed;
 
     // ACK events from tcp_rx: every decision with the ACK flag that moved SND.UNA, was a
     // duplicate ACK or updated the window. ake_room holds tcp_rx back before this fills.
@@ -633,6 +709,20 @@ module ftoe_engine #(
     always_comb ake_head = ake_q[ake_rd_q[3:0]];
     always_ff @(posedge clk) begin
         if (ake_push) ake_q[ake_wr_q[3:0]] <= {o_sid, o_acked, o_snd_wnd, o_dup};
+    end
+
+    // Data-received events for the delayed-ACK policy (delayed ACKs on): {sid, bytes
+    // delivered}. rxe_room holds tcp_rx back before this fills, as ake_room does.
+    localparam int RQ = 16;
+    logic [SID_W+15:0] rxe_q [RQ];
+    logic [4:0] rxe_wr_q, rxe_rd_q;
+    assign rxe_room = (rxe_wr_q - rxe_rd_q) <= 5'(RQ - 6);
+    wire logic rxe_push  = o_valid && ack_delayable && cfg_delack_enable;
+    wire logic rxe_avail = rxe_wr_q != rxe_rd_q;
+    logic [SID_W+15:0] rxe_head;
+    always_comb rxe_head = rxe_q[rxe_rd_q[3:0]];
+    always_ff @(posedge clk) begin
+        if (rxe_push) rxe_q[rxe_wr_q[3:0]] <= {o_sid, o_deliver ? o_deliver_len : 16'd0};
     end
 
     // kSent events from the segment path (it waits while this is full)
@@ -668,13 +758,14 @@ module ftoe_engine #(
     logic [15:0]      q_len;
 
     // the event arbiter
-    localparam logic [2:0] PICK_NONE = 3'd0, PICK_INIT = 3'd1, PICK_SENT = 3'd2,
-                           PICK_ACK = 3'd3, PICK_FIN = 3'd4, PICK_QUEUED = 3'd5,
-                           PICK_KICK = 3'd6;
+    localparam logic [3:0] PICK_NONE = 4'd0, PICK_INIT = 4'd1, PICK_SENT = 4'd2,
+                           PICK_ACK = 4'd3, PICK_FIN = 4'd4, PICK_QUEUED = 4'd5,
+                           PICK_KICK = 4'd6, PICK_TIMER = 4'd7, PICK_ACK_SENT = 4'd8,
+                           PICK_RX = 4'd9;
     wire logic [15:0] ib_mss = {install_bytes[8*61 +: 8], install_bytes[8*62 +: 8]};
     wire logic [15:0] init_mss = ib_mss > 16'(TX_MAX_SEG) ? 16'(TX_MAX_SEG) :
                                  ib_mss == 16'd0 ? 16'd536 : ib_mss;
-    logic [2:0]       ev_pick;
+    logic [3:0]       ev_pick;
     logic             ev_ready;
     logic [SID_W-1:0] ev_sid;
     logic [2:0]       ev_tag;
@@ -684,9 +775,13 @@ module ftoe_engine #(
     logic             ev_fin, ev_dup;
     always_comb begin
         ev_pick = PICK_NONE;
-        if (tcb_valid && rx_wr_ready) ev_pick = PICK_INIT;
+        // (events that may owe an ACK wait for room in dak_q)
+        if (tcb_valid && rx_wr_ready && tm_ready) ev_pick = PICK_INIT;
         else if (snt_avail)           ev_pick = PICK_SENT;
+        else if (asn_avail)           ev_pick = PICK_ACK_SENT;
         else if (ake_avail)           ev_pick = PICK_ACK;
+        else if (tm_exp_valid && dak_room) ev_pick = PICK_TIMER;
+        else if (rxe_avail && dak_room) ev_pick = PICK_RX;
         else if (fin_cmd_valid)       ev_pick = PICK_FIN;
         else if (q_valid)             ev_pick = PICK_QUEUED;
         else if (act_avail)           ev_pick = PICK_KICK;
@@ -694,7 +789,8 @@ module ftoe_engine #(
         ev_acked = '0; ev_len = '0; ev_fin = 1'b0; ev_dup = 1'b0;
         case (ev_pick)
             PICK_INIT: begin
-                ev_sid = ct_cmd_sid; ev_kind = EV_INIT; ev_seq = ib32(install_bytes, 24);
+                ev_sid = ct_cmd_sid; ev_tag = TAG_INIT; ev_kind = EV_INIT;
+                ev_seq = ib32(install_bytes, 24);
                 ev_len = init_mss; ev_wnd = ib32(install_bytes, 28);
             end
             PICK_SENT: begin
@@ -706,6 +802,19 @@ module ftoe_engine #(
                 ev_sid = ake_head[KQW-1 -: SID_W]; ev_kind = EV_ACK;
                 ev_tag = ake_head[64:33] != 32'd0 ? TAG_ACKED : TAG_OTHER;
                 ev_acked = ake_head[64:33]; ev_wnd = ake_head[32:1]; ev_dup = ake_head[0];
+            end
+            PICK_ACK_SENT: begin                    // a pure ACK left: zero length at SND.UNA
+                ev_sid = asn_head[NAW-1 -: SID_W]; ev_kind = EV_SENT;
+                ev_seq = asn_head[63:32]; ev_wnd = asn_head[31:0];
+            end
+            PICK_RX: begin
+                ev_sid = rxe_head[SID_W+15 -: SID_W]; ev_tag = TAG_RXACK; ev_kind = EV_RX;
+                ev_len = rxe_head[15:0];
+            end
+            PICK_TIMER: begin
+                ev_sid = tm_exp_sid;
+                ev_tag = tm_exp_kind == 2'd0 ? TAG_RTO : tm_exp_kind == 2'd2 ? TAG_RXACK : TAG_OTHER;
+                ev_kind = tm_exp_kind == 2'd0 ? EV_RTO : tm_exp_kind == 2'd1 ? EV_PERSIST : EV_DELACK;
             end
             PICK_FIN: begin
                 ev_sid = fin_cmd_sid; ev_kind = EV_FIN;
@@ -725,6 +834,7 @@ module ftoe_engine #(
     assign tcb_ready = rx_wr_ready && tx_install_ready;
     assign fin_cmd_ready = ev_pick == PICK_FIN && ev_ready;
     assign q_ready = ev_pick == PICK_QUEUED && ev_ready;
+    assign tm_exp_ready = ev_pick == PICK_TIMER && ev_ready;
 
     logic             t_valid, t_send, t_fin, t_rtx;
     logic [SID_W-1:0] t_sid;
@@ -737,11 +847,10 @@ module ftoe_engine #(
     logic [31:0]      t_rto_ticks, t_persist_ticks, t_delack_ticks;
     tcp_tx_session #(.SESSIONS(SESSIONS), .TAG_W(3)) u_tcp_tx (
         .clk, .rst,
-        .cfg_rto_min(32'd200000), .cfg_rto_max(32'd120000000), .cfg_rto_initial(32'd1000000),
-        .cfg_clock_g(32'd1), .cfg_max_retries(8'd15), .cfg_delack_enable(1'b0),
-        .cfg_delack_ticks(32'd40000), .cfg_rcv_buf(32'd65535),
+        .cfg_rto_min, .cfg_rto_max, .cfg_rto_initial, .cfg_clock_g(32'd1), .cfg_max_retries,
+        .cfg_delack_enable, .cfg_delack_ticks, .cfg_rcv_buf(32'd65535),
         .s_ev_valid(ev_valid), .s_ev_ready(ev_ready), .s_ev_sid(ev_sid), .s_ev_tag(ev_tag),
-        .s_ev_kind(ev_kind), .s_ev_now(now_q), .s_ev_seq(ev_seq), .s_ev_len(ev_len),
+        .s_ev_kind(ev_kind), .s_ev_now(tm_now), .s_ev_seq(ev_seq), .s_ev_len(ev_len),
         .s_ev_fin(ev_fin), .s_ev_wnd(ev_wnd), .s_ev_acked(ev_acked), .s_ev_dup_ack(ev_dup),
         .s_ev_ack_now(1'b0), .s_ev_rtt_valid(1'b0), .s_ev_rtt(32'd0),
         .m_valid(t_valid), .m_sid(t_sid), .m_tag(t_tag), .m_next_state(t_state),
@@ -753,25 +862,42 @@ module ftoe_engine #(
         .m_persist_ticks(t_persist_ticks), .m_delack_ticks(t_delack_ticks),
         .m_give_up(t_give_up)
     );
-    // Timers, delayed ACKs and give-up reports join with timer_wheel.
-    wire logic unused_tx_timers = ^{t_ack_now, t_rto_arm, t_rto_stop, t_persist_arm,
-                                    t_persist_stop, t_delack_arm, t_delack_stop, t_give_up,
-                                    t_rto_ticks, t_persist_ticks, t_delack_ticks, t_rtx,
+    tx_timer_ctl #(.SESSIONS(SESSIONS)) u_timers (
+        .clk, .rst, .tick,
+        .s_valid(t_valid), .s_sid(t_sid),
+        .s_rto_arm(t_rto_arm), .s_rto_stop(t_rto_stop), .s_rto_ticks(t_rto_ticks),
+        .s_persist_arm(t_persist_arm), .s_persist_stop(t_persist_stop),
+        .s_persist_ticks(t_persist_ticks),
+        .s_delack_arm(t_delack_arm), .s_delack_stop(t_delack_stop),
+        .s_delack_ticks(t_delack_ticks), .s_init(t_tag == TAG_INIT),
+        .m_exp_valid(tm_exp_valid), .m_exp_ready(tm_exp_ready), .m_exp_sid(tm_exp_sid),
+        .m_exp_kind(tm_exp_kind),
+        .ready(tm_ready), .now_tick(tm_now), .pending(tm_pending), .stale_count(tm_stale),
+        .armed_count(tm_armed), .tick_lost(tm_tick_lost)
+    );
+    // The wheel's status is for a later status command.
+    wire logic unused_tx_timers = ^{tm_pending, tm_armed, tm_tick_lost,
                                     t_state[TXS_W-33 -: 32], t_state[TXS_W-130:0]};
+    // retries exhausted: TIMEOUT to the host (the session sends nothing more)
+    assign gave_up = t_valid && t_tag == TAG_RTO && t_give_up;
     wire logic [31:0] t_snd_una = t_state[TXS_W-1 -: 32];
     wire logic [31:0] t_snd_max = t_state[TXS_W-65 -: 32];
     wire logic [31:0] t_app_end = t_state[TXS_W-97 -: 32];
     wire logic        t_fin_req = t_state[TXS_W-129];
+    // an ACK owed by the delayed-ACK policy (only its events' outcomes say so)
+    assign dak_push = t_valid && t_tag == TAG_RXACK && t_ack_now;
+    assign dak_in   = {t_sid, t_snd_una};
     // our FIN is acknowledged: an ACK moved SND.UNA past it (once: SND.UNA goes no further)
     assign fin_acked = t_valid && t_tag == TAG_ACKED && t_fin_req &&
                        t_snd_una == t_app_end + 32'd1;
+    wire logic fa_push = (fin_acked || gave_up) && !fa_full;  // one outcome a cycle: never both
     always_ff @(posedge clk) begin                  // into the session events' side queue
-        if (fin_acked && !fa_full) fa_q[fa_wr_q[2:0]] <= t_sid;
+        if (fa_push) fa_q[fa_wr_q[2:0]] <= {t_sid, gave_up};
         if (rst) begin
             fa_wr_q <= '0;
             fa_rd_q <= '0;
         end else begin
-            if (fin_acked && !fa_full) fa_wr_q <= fa_wr_q + 4'd1;
+            if (fa_push) fa_wr_q <= fa_wr_q + 4'd1;
             if (fa_move) fa_rd_q <= fa_rd_q + 4'd1;
         end
     end
@@ -820,6 +946,10 @@ module ftoe_engine #(
             rq_valid_q <= 1'b0;
             ake_wr_q <= '0;
             ake_rd_q <= '0;
+            rxe_wr_q <= '0;
+            rxe_rd_q <= '0;
+            asn_wr_q <= '0;
+            asn_rd_q <= '0;
             snt_wr_q <= '0;
             snt_rd_q <= '0;
             act_wr_q <= '0;
@@ -829,6 +959,10 @@ module ftoe_engine #(
             else if (rq_ready) rq_valid_q <= 1'b0;
             if (ake_push) ake_wr_q <= ake_wr_q + 5'd1;
             if (ev_hs && ev_pick == PICK_ACK) ake_rd_q <= ake_rd_q + 5'd1;
+            if (rxe_push) rxe_wr_q <= rxe_wr_q + 5'd1;
+            if (ev_hs && ev_pick == PICK_RX) rxe_rd_q <= rxe_rd_q + 5'd1;
+            if (asn_push) asn_wr_q <= asn_wr_q + 3'd1;
+            if (ev_hs && ev_pick == PICK_ACK_SENT) asn_rd_q <= asn_rd_q + 3'd1;
             if (snt_push) snt_wr_q <= snt_wr_q + 3'd1;
             if (ev_hs && ev_pick == PICK_SENT) snt_rd_q <= snt_rd_q + 3'd1;
             if (act_push) act_wr_q <= act_wr_q + 1'b1;
@@ -881,8 +1015,6 @@ module ftoe_engine #(
 
     // Receive state for the segments' ACK and window fields: tcp_rx's newest decision
     // (or the install), per session. {RCV.NXT, RCV.WND, timestamps on, TS.Recent}
-    localparam int RSW = 32 + 32 + 1 + 32;
-    logic [RSW-1:0] rcv_shadow [SESSIONS];
     always_ff @(posedge clk) begin
         if (o_valid)
             rcv_shadow[o_sid] <= {o_rcv_nxt, o_rcv_wnd, o_ts_en, o_ts_recent};
@@ -895,7 +1027,6 @@ module ftoe_engine #(
     // host's TIME_WAIT entry and abort RST need them. SND.MAX is kept per session here;
     // the rest is the receive state above. Read continuously for the table command's
     // session.
-    logic [31:0] snd_max_shadow [SESSIONS];
     always_ff @(posedge clk) begin
         if (t_valid) snd_max_shadow[t_sid] <= t_snd_max;
         else if (tcb_valid && tcb_ready) snd_max_shadow[ct_cmd_sid] <= ib32(install_bytes, 24);
@@ -941,10 +1072,24 @@ module ftoe_engine #(
     assign snt_push = dd_hs;
     assign snt_in = {dd_tag_q[RTAG_W-1 -: SID_W], dd_seq, dd_len_q, dd_fin, dd_rcv_wnd};
 
-    logic [63:0] data_sent_q;
+    logic [63:0] data_sent_q, rtx_sent_q, rto_exp_q, persist_exp_q, delack_exp_q, timeouts_q;
+    wire logic tm_taken = tm_exp_valid && tm_exp_ready;
     always_ff @(posedge clk) begin
-        if (rst) data_sent_q <= '0;
-        else if (dd_hs) data_sent_q <= data_sent_q + 64'd1;
+        if (rst) begin
+            data_sent_q   <= '0;
+            rtx_sent_q    <= '0;
+            rto_exp_q     <= '0;
+            persist_exp_q <= '0;
+            delack_exp_q  <= '0;
+            timeouts_q    <= '0;
+        end else begin
+            if (dd_hs) data_sent_q <= data_sent_q + 64'd1;
+            if (take && t_rtx) rtx_sent_q <= rtx_sent_q + 64'd1;
+            if (tm_taken && tm_exp_kind == 2'd0) rto_exp_q <= rto_exp_q + 64'd1;
+            if (tm_taken && tm_exp_kind == 2'd1) persist_exp_q <= persist_exp_q + 64'd1;
+            if (tm_taken && tm_exp_kind == 2'd2) delack_exp_q <= delack_exp_q + 64'd1;
+            if (gave_up) timeouts_q <= timeouts_q + 64'd1;
+        end
     end
 
     logic [DATA_W-1:0]   dat_tdata;
@@ -995,15 +1140,15 @@ module ftoe_engine #(
         .rd_idx(cnt_idx[2:0]), .rd_value(link_count), .ready(link_cnt_ready));
     logic [63:0] seg_count;
     logic        seg_cnt_ready;
-    wire logic [5:0] seg_rd = cnt_idx - 6'd42;
+    wire logic [6:0] seg_rd = cnt_idx - 7'd42;
     stat_counters #(.N(ftoe_pkg::HL_CNT_SEG), .W(64)) u_seg_counters (
         .clk, .rst, .s_inc_valid(o_valid), .s_inc_idx(outcome),
         .rd_idx(seg_rd[3:0]), .rd_value(seg_count), .ready(seg_cnt_ready));
     wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, seg_cnt_ready, err_code[15:3],
-                              seg_rd[5:4]};
+                              seg_rd[6:4]};
 
     logic [63:0] err_lost_q, unsupported_q, sev_lost_q;
-    logic [5:0]  cnt_sel_q;
+    logic [6:0]  cnt_sel_q;
     always_ff @(posedge clk) begin
         cnt_sel_q <= cnt_idx;
         if (rst) begin
@@ -1011,21 +1156,28 @@ module ftoe_engine #(
             unsupported_q <= '0;
             sev_lost_q    <= '0;
         end else begin
-            if ((rx_sev && sev_full) || (fin_acked && fa_full)) sev_lost_q <= sev_lost_q + 64'd1;
+            if ((rx_sev && sev_full) || ((fin_acked || gave_up) && fa_full))
+                sev_lost_q <= sev_lost_q + 64'd1;
             if (unsupported) unsupported_q <= unsupported_q + 64'd1;
             if (err_valid && err_full) err_lost_q <= err_lost_q + 64'd1;
         end
     end
     always_comb begin
-        if (cnt_sel_q < 6'd32) cnt_value = rx_count;
-        else if (cnt_sel_q < 6'd40) cnt_value = link_count;
-        else if (cnt_sel_q == 6'd40) cnt_value = err_lost_q;
-        else if (cnt_sel_q == 6'd41) cnt_value = unsupported_q;
-        else if (cnt_sel_q < 6'd58) cnt_value = seg_count;
-        else if (cnt_sel_q == 6'd58) cnt_value = sev_lost_q;
-        else if (cnt_sel_q == 6'd59) cnt_value = acks_sent_q;
-        else if (cnt_sel_q == 6'd60) cnt_value = acks_lost_q;
-        else cnt_value = data_sent_q;
+        if (cnt_sel_q < 7'd32) cnt_value = rx_count;
+        else if (cnt_sel_q < 7'd40) cnt_value = link_count;
+        else if (cnt_sel_q == 7'd40) cnt_value = err_lost_q;
+        else if (cnt_sel_q == 7'd41) cnt_value = unsupported_q;
+        else if (cnt_sel_q < 7'd58) cnt_value = seg_count;
+        else if (cnt_sel_q == 7'd58) cnt_value = sev_lost_q;
+        else if (cnt_sel_q == 7'd59) cnt_value = acks_sent_q;
+        else if (cnt_sel_q == 7'd60) cnt_value = acks_lost_q;
+        else if (cnt_sel_q == 7'd61) cnt_value = data_sent_q;
+        else if (cnt_sel_q == 7'd62) cnt_value = rtx_sent_q;
+        else if (cnt_sel_q == 7'd63) cnt_value = rto_exp_q;
+        else if (cnt_sel_q == 7'd64) cnt_value = persist_exp_q;
+        else if (cnt_sel_q == 7'd65) cnt_value = delack_exp_q;
+        else if (cnt_sel_q == 7'd66) cnt_value = timeouts_q;
+        else cnt_value = 64'(tm_stale);
     end
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
@@ -1057,8 +1209,8 @@ module ftoe_engine #(
             end
             SRC_SESS: begin
                 evt_kind = sev_kind; evt_len = 16'd0;
-                evt_session = 32'(sev_head[SID_W+1:2]);
-                evt_arg = sev_head[1:0] == 2'd3 ? 16'd1 : 16'd0;  // ACKED: bit 0 FIN acked
+                evt_session = 32'(sev_head[SID_W+2:3]);
+                evt_arg = sev_head[2:0] == SEV_ACKED ? 16'd1 : 16'd0;  // ACKED: bit 0 FIN acked
             end
             default: begin
                 evt_kind = ftoe_pkg::HL_EVT_SLOW_PATH; evt_len = sp_evt_len;

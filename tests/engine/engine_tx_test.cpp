@@ -20,6 +20,7 @@
 #include "engine_sim.hpp"
 #include "eth_rx_parse.hpp"
 #include "frame.hpp"
+#include "tcp_peer.hpp"
 #include "tcp_rx.hpp"
 
 namespace ftoe::sim {
@@ -30,121 +31,12 @@ using Engine = EngineSim<Vftoe_engine_64, 64>;
 using Engine512 = EngineSim<Vftoe_engine_512, 512>;
 using EchoTop = EngineSim<Vftoe_echo_top_64, 64>;
 
-constexpr uint64_t kOurMac = 0x020000000002ull;   // TcpFrameSpec's default destination
-constexpr uint64_t kPeerMac = 0x020000000001ull;  // ... and source
-constexpr uint32_t kOurIp = 0x0a000002;
-
-// The far end of one session, a receiver as RFC 9293 describes it (in order only: the
-// engine must never reorder on a lossless link) that ACKs every data segment at once.
-struct Peer {
-    driver::FourTuple tuple;
-    uint32_t rcv_nxt = 0;   // next byte expected from the engine
-    uint32_t snd_nxt = 0;   // the peer's own sequence number (its data, if any, went first)
-    uint16_t window = 65535;
-    uint16_t mss = 0;
-    Bytes received;
-    bool fin = false;
-    uint64_t data_segments = 0, pure_acks = 0;
-    uint16_t largest = 0;
-    uint32_t their_ack = 0;   // the engine's newest ACK of the peer's data
-    uint32_t their_wnd = 0;   // ... and the window it advertised with it (no scaling)
-
-    // One frame from MAC TX addressed to this peer: checked, and the ACK to send back
-    // (empty when none is due).
-    Bytes receive(const Bytes& f, std::size_t i) {
-        kernel::RxParseConfig as_peer;
-        as_peer.our_mac = kPeerMac;
-        as_peer.our_ip = tuple.remote_ip;
-        const auto m = kernel::eth_rx_parse(f.data(), int(f.size()), false, as_peer);
-        EXPECT_EQ(m.reason, driver::RxReason::kTcp)
-            << "frame " << i << " is not a valid segment for the peer: "
-            << driver::rx_reason_name(m.reason);
-        EXPECT_EQ(m.src_mac, kOurMac) << "frame " << i;
-        EXPECT_EQ(m.src_ip, tuple.local_ip) << "frame " << i;
-        EXPECT_EQ(m.src_port, tuple.local_port) << "frame " << i;
-        EXPECT_EQ(m.dst_port, tuple.remote_port) << "frame " << i;
-        EXPECT_TRUE(m.flags & kernel::tcp_flag::kAck) << "frame " << i;
-        const bool has_fin = m.flags & kernel::tcp_flag::kFin;
-        if (int32_t(m.ack - their_ack) >= 0) {
-            their_ack = m.ack;
-            their_wnd = m.window;
-        }
-        if (m.payload_len == 0 && !has_fin) {
-            ++pure_acks;
-            return {};
-        }
-        EXPECT_EQ(m.seq, rcv_nxt) << "frame " << i << ": data out of order";
-        EXPECT_LE(m.payload_len, mss) << "frame " << i << ": larger than the MSS";
-        EXPECT_FALSE(fin) << "frame " << i << ": data after the FIN";
-        received.insert(received.end(), f.begin() + m.payload_off,
-                        f.begin() + m.payload_off + m.payload_len);
-        rcv_nxt += m.payload_len + (has_fin ? 1u : 0u);
-        fin = fin || has_fin;
-        ++data_segments;
-        largest = std::max(largest, m.payload_len);
-        return ack_frame();
-    }
-    Bytes ack_frame() const {
-        TcpFrameSpec s;
-        s.src_ip = tuple.remote_ip;
-        s.dst_ip = tuple.local_ip;
-        s.src_port = tuple.remote_port;
-        s.dst_port = tuple.local_port;
-        s.seq = snd_nxt;
-        s.ack = rcv_nxt;
-        s.flags = kernel::tcp_flag::kAck;
-        s.window = window;
-        return build_tcp_frame(s);
-    }
-};
-
-// Installs session `sid` for `peer`: the engine's first byte is `iss + 1`.
-template <class E>
-void install(E& e, uint32_t sid, Peer& peer, uint32_t iss, uint32_t peer_isn) {
-    driver::SessionState st;
-    st.rcv_nxt = peer_isn + 1;
-    st.rcv_wnd = 65535;
-    st.snd_una = st.snd_nxt = iss + 1;
-    st.snd_wnd = st.max_snd_wnd = peer.window;
-    st.snd_wl1 = peer_isn;
-    st.snd_wl2 = iss + 1;
-    st.peer_mac = kPeerMac;
-    st.mss = peer.mss;
-    ASSERT_EQ(engine_table_command(e, Kind::kInstall, sid, peer.tuple, st),
-              driver::TableResult::kInserted);
-    peer.rcv_nxt = iss + 1;
-    peer.snd_nxt = peer_isn + 1;
-}
-
-// Steps the engine, handing each new MAC TX frame to its peer and the peer's ACKs back.
-template <class E>
-bool exchange(E& e, std::map<uint32_t, Peer*>& by_remote_port, std::size_t& seen,
-              const std::function<bool()>& done, uint64_t max_cycles,
-              const std::function<void()>& each_cycle = {}) {
-    for (uint64_t c = 0; c < max_cycles; c++) {
-        if (done()) return true;
-        if (each_cycle) each_cycle();
-        e.step();
-        while (seen < e.tx_frames.size()) {
-            const Bytes& f = e.tx_frames[seen];
-            const uint16_t dport = uint16_t(f[36] << 8 | f[37]);
-            auto it = by_remote_port.find(dport);
-            EXPECT_NE(it, by_remote_port.end()) << "frame " << seen << " for an unknown port";
-            if (it != by_remote_port.end()) {
-                const Bytes ack = it->second->receive(f, seen);
-                if (!ack.empty()) e.send_frame(ack);
-            }
-            ++seen;
-        }
-    }
-    return done();
-}
-
-Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
-    Bytes b(n);
-    for (auto& x : b) x = uint8_t(rng());
-    return b;
-}
+using test::exchange;
+using test::install;
+using test::kOurIp;
+using test::kOurMac;
+using test::random_bytes;
+using Peer = test::TcpPeer;
 
 // Several sessions, each with its own MSS and start point (one across the 2^32 wrap),
 // app packets of random sizes (more than the 64 KiB TX buffer per session, so the ring

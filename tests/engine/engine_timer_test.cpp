@@ -1,0 +1,365 @@
+// Cosim of the engine's transmit timers (64 and 512 bits): retransmission timeout with
+// exponential backoff and TIMEOUT to the host when the retries run out (RFC 6298 §5),
+// the RTO following the round trip the engine measured (§2), the persist timer probing
+// a zero window with backoff until it opens (RFC 9293 §3.8.6.1), and fast retransmit
+// with NewReno recovery repairing a loss long before any timeout (RFC 5681, RFC 6582),
+// and the delayed-ACK policy (every second full-size segment, else the timer).
+// The timers run on the engine's tick time base (one tick every 16 cycles here); the
+// expected instants are in ticks, with one tick plus the engine's own path latency
+// allowed, since a deadline is reached only on a tick.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <random>
+
+#include "Vftoe_engine_512.h"
+#include "Vftoe_engine_64.h"
+#include "engine_host_ops.hpp"
+#include "engine_messages.hpp"
+#include "engine_sim.hpp"
+#include "frame.hpp"
+#include "tcp_peer.hpp"
+
+namespace ftoe::sim {
+namespace {
+
+using driver::Kind;
+using Engine = EngineSim<Vftoe_engine_64, 64>;
+using Engine512 = EngineSim<Vftoe_engine_512, 512>;
+using test::exchange;
+using test::install;
+using test::kOurIp;
+using test::kOurMac;
+using test::random_bytes;
+using test::TcpPeer;
+
+constexpr int kCyclesPerTick = 16;
+constexpr int64_t kSlack = kCyclesPerTick + 60;  // one tick + the engine's path, in cycles
+
+EngineSimOptions options(uint64_t seed) {
+    EngineSimOptions o;
+    o.cycles_per_tick = kCyclesPerTick;
+    o.tx_ready_percent = 90;
+    o.seed = seed;
+    return o;
+}
+
+// Takes the first host event of `kind` out of the engine's event queue.
+template <class E>
+std::optional<driver::Message> take_event(E& e, Kind kind) {
+    for (auto it = e.events.begin(); it != e.events.end(); ++it) {
+        const auto* m = std::get_if<driver::Message>(&*it);
+        if (m && m->kind == kind) {
+            driver::Message out = *m;
+            e.events.erase(it);
+            return out;
+        }
+    }
+    return std::nullopt;
+}
+
+// Interval between two MAC TX frames' first beats: `ticks`, give or take a tick and the
+// engine's path (kSlack), plus up to `extra` cycles when only the second frame's path
+// includes a payload read (a retransmission after a fresh send: the RTO runs from the
+// moment a segment is sent, the retransmission reads its payload after the RTO).
+template <class E>
+void expect_interval(const E& e, std::size_t from, std::size_t to, int64_t ticks,
+                     const char* what, int64_t extra = 0) {
+    const int64_t got = int64_t(e.tx_first_cycles[to] - e.tx_first_cycles[from]);
+    const int64_t want = ticks * kCyclesPerTick;
+    EXPECT_TRUE(got >= want - kSlack && got <= want + kSlack + extra)
+        << what << ": frames " << from << " -> " << to << " are " << got << " cycles apart, "
+        << "expected " << ticks << " ticks (" << want << " cycles, -" << kSlack << "/+"
+        << kSlack + extra << ")";
+}
+
+// The cycles a retransmission's payload read adds (tx_buf_rd: a word per cycle plus the
+// memory latency and a few cycles, see the engine's TX latency).
+template <class E>
+int64_t payload_read_cycles(uint32_t bytes) {
+    return int64_t(bytes / (E::kDataW / 8)) + 4 + 30;
+}
+
+// The peer hears nothing (every data segment lost): the segment is retransmitted after
+// the initial RTO, then after 2x and 4x it (backoff), and the 4th expiry, one more than
+// the 3 retries allowed, reports TIMEOUT to the host; the session then stays silent.
+template <class E>
+void rto_backs_off_then_times_out() {
+    E e(options(3));
+    driver::EngineTimers t;
+    t.rto_min = 50;
+    t.rto_initial = 200;
+    t.max_retries = 3;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000501, kOurIp, 45000, 80};
+    p.mss = 1460;
+    p.drop = [](uint32_t, uint16_t) { return true; };
+    install(e, 21, p, 7000, 1);
+    std::mt19937_64 rng(1);
+    e.send_app(21, random_bytes(rng, 1000));
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    std::optional<driver::Message> timeout;
+    uint64_t timeout_cycle = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+        if (!timeout && (timeout = take_event(e, Kind::kTimeout))) timeout_cycle = e.cycle();
+        return timeout.has_value();
+    }, 200000)) << "no TIMEOUT; " << p.data_segments << " transmissions seen";
+    EXPECT_EQ(timeout->session, 21u);
+    ASSERT_EQ(p.data_segments, 4u) << "the segment and 3 retransmissions";
+    for (std::size_t i = 0; i < 4; i++) {
+        EXPECT_EQ(p.data_seqs[i], 7001u) << "transmission " << i;
+        EXPECT_EQ(p.data_lens[i], 1000u) << "transmission " << i;
+    }
+    expect_interval(e, p.data_frames[0], p.data_frames[1], 200, "first RTO",
+                    payload_read_cycles<E>(1000));
+    expect_interval(e, p.data_frames[1], p.data_frames[2], 400, "backed off once");
+    expect_interval(e, p.data_frames[2], p.data_frames[3], 800, "backed off twice");
+    const int64_t to_timeout = int64_t(timeout_cycle - e.tx_first_cycles[p.data_frames[3]]);
+    EXPECT_LE(std::llabs(to_timeout - 1600 * kCyclesPerTick), kSlack + 200)  // + the event's way
+        << "TIMEOUT at the 4th expiry: " << to_timeout << " cycles after the last retransmission";
+    // Nothing more: the host decides (abort or remove).
+    (void)exchange(e, by_port, seen, [] { return false; }, 4000 * kCyclesPerTick);
+    EXPECT_EQ(p.data_segments, 4u) << "the session went on sending after TIMEOUT";
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.rto_expiries, 4u);
+    EXPECT_EQ(c.retransmissions, 3u);
+    EXPECT_EQ(c.timeouts, 1u);
+    EXPECT_EQ(c.data_segments_sent, 4u);
+}
+TEST(EngineTimers, RtoBacksOffThenTimesOut) { rto_backs_off_then_times_out<Engine>(); }
+TEST(EngineTimers512, RtoBacksOffThenTimesOut) { rto_backs_off_then_times_out<Engine512>(); }
+
+// RFC 6298 §2.2: the first RTT sample R gives SRTT = R, RTTVAR = R/2, RTO = R + 4 RTTVAR
+// = 3R (above the configured minimum). The peer ACKs the first segment R = 100 ticks
+// after it left; a second segment, lost once, is retransmitted 3R after it left.
+template <class E>
+void rto_follows_the_measured_round_trip() {
+    E e(options(5));
+    driver::EngineTimers t;
+    t.rto_min = 10;
+    t.rto_initial = 5000;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000502, kOurIp, 45001, 80};
+    p.mss = 1460;
+    p.ack_delay_cycles = 100 * kCyclesPerTick;
+    bool lost = false;
+    p.drop = [&](uint32_t seq, uint16_t) {
+        if (seq != 1001u + 1000u || lost) return false;
+        lost = true;
+        return true;
+    };
+    install(e, 22, p, 1000, 1);
+    std::mt19937_64 rng(2);
+    const Bytes first = random_bytes(rng, 1000), second = random_bytes(rng, 1000);
+    e.send_app(22, first);
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.their_ack != 0 && p.received.size() == 1000; },
+                         100000));
+    // let the delayed ACK reach the engine, then the second segment
+    (void)exchange(e, by_port, seen, [] { return false; }, 150 * kCyclesPerTick);
+    e.send_app(22, second);
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() == 2000; }, 200000))
+        << "the lost segment was not retransmitted";
+    ASSERT_EQ(p.data_segments, 3u);
+    EXPECT_EQ(p.data_seqs[2], 2001u) << "the retransmission";
+    // The RTT the engine measures is the ACK's hold (100 ticks) plus the segment's
+    // serialization to the peer and the ACK's way in: at most a frame's beats + 40 cycles.
+    const int64_t rtt_extra = int64_t(1054 / (E::kDataW / 8)) + 1 + 40;
+    expect_interval(e, p.data_frames[1], p.data_frames[2], 300, "RTO = 3 x the measured RTT",
+                    3 * rtt_extra + payload_read_cycles<E>(1000));
+    Bytes all = first;
+    all.insert(all.end(), second.begin(), second.end());
+    EXPECT_TRUE(p.received == all);
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.rto_expiries, 1u);
+    EXPECT_EQ(c.retransmissions, 1u);
+}
+TEST(EngineTimers, RtoFollowsTheMeasuredRoundTrip) { rto_follows_the_measured_round_trip<Engine>(); }
+
+// A zero window: the data waits, and the persist timer sends a one-byte probe after the
+// RTO, then after twice and four times that; once the peer opens its window all the
+// data flows, in order, none lost (the peer did not take the probe byte: the engine
+// counts it as sent, and recovers it by the ordinary retransmission machinery).
+template <class E>
+void zero_window_is_probed_until_it_opens() {
+    E e(options(7));
+    driver::EngineTimers t;
+    t.rto_min = 50;
+    t.rto_initial = 100;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000503, kOurIp, 45002, 80};
+    p.mss = 1000;
+    p.window = 0;
+    p.reassemble = true;
+    install(e, 23, p, 50, 1);
+    std::mt19937_64 rng(3);
+    const Bytes data = random_bytes(rng, 3000);
+    e.send_app(23, data);
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.data_segments == 3; }, 200000))
+        << "probes: " << p.data_segments;
+    for (std::size_t i = 0; i < 3; i++) {
+        EXPECT_EQ(p.data_lens[i], 1u) << "probe " << i << " carries one byte";
+        EXPECT_EQ(p.data_seqs[i], 51u) << "probe " << i << " is the first unacknowledged byte";
+    }
+    expect_interval(e, p.data_frames[0], p.data_frames[1], 200, "probe backoff");
+    expect_interval(e, p.data_frames[1], p.data_frames[2], 400, "probe backoff");
+    EXPECT_TRUE(p.received.empty());
+    // the window opens
+    p.window = 65535;
+    e.send_frame(p.ack_frame());
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
+                         400000))
+        << p.received.size() << " of " << data.size() << " bytes after the window opened";
+    EXPECT_TRUE(p.received == data);
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.persist_expiries, 3u);
+    std::printf("zero window: 3 probes, then %llu data segments (%llu retransmitted, %llu RTO "
+                "expiries)\n",
+                (unsigned long long)(p.data_segments - 3), (unsigned long long)c.retransmissions,
+                (unsigned long long)c.rto_expiries);
+}
+TEST(EngineTimers, ZeroWindowIsProbedUntilItOpens) { zero_window_is_probed_until_it_opens<Engine>(); }
+
+// One segment of a bulk transfer is lost; the peer keeps the segments behind the hole
+// and answers each with a duplicate ACK. The third one triggers a fast retransmit, the
+// hole fills, and the transfer completes with no retransmission timeout at all (the RTO
+// is 10^6 ticks).
+template <class E>
+void fast_retransmit_repairs_a_loss() {
+    E e(options(9));
+    driver::EngineTimers t;
+    t.rto_min = 1000000;
+    t.rto_initial = 1000000;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000504, kOurIp, 45003, 80};
+    p.mss = 1460;
+    p.reassemble = true;
+    int segments = 0;
+    bool lost = false;
+    p.drop = [&](uint32_t, uint16_t) {  // the third segment, its first time
+        if (++segments != 3) return false;
+        lost = true;
+        return true;
+    };
+    install(e, 24, p, 0xFFFFF000u, 1);  // across 2^32
+    std::mt19937_64 rng(4);
+    const Bytes data = random_bytes(rng, 40 * 1460);
+    e.send_app(24, data);
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    const bool done = exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
+                               2000000);
+    if (!done) {
+        for (std::size_t i = 0; i < p.data_seqs.size(); i++)
+            std::printf("segment %zu: seq %u len %u at cycle %llu\n", i, p.data_seqs[i] - 0xFFFFF001u, p.data_lens[i], (unsigned long long)e.tx_first_cycles[p.data_frames[i]]);
+        const auto c = read_engine_counters(e);
+        std::printf("dupacks %llu acks %llu rtx %llu pure acks %llu ooo %llu dup %llu\n", (unsigned long long)c.seg_at(driver::SegOutcome::kDupAck), (unsigned long long)c.seg_at(driver::SegOutcome::kAck), (unsigned long long)c.retransmissions, (unsigned long long)p.pure_acks, (unsigned long long)p.out_of_order, (unsigned long long)p.duplicates);
+    }
+    ASSERT_TRUE(done) << p.received.size() << " of " << data.size() << " bytes";
+    EXPECT_TRUE(p.received == data);
+    EXPECT_TRUE(lost);
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.rto_expiries, 0u) << "repaired without a timeout";
+    EXPECT_GE(c.retransmissions, 1u);
+    EXPECT_GE(c.seg_at(driver::SegOutcome::kDupAck), 3u) << "the engine saw the duplicate ACKs";
+    std::printf("fast retransmit: %llu segments, %llu retransmitted, %llu duplicate ACKs, "
+                "%llu out of order at the peer\n",
+                (unsigned long long)p.data_segments, (unsigned long long)c.retransmissions,
+                (unsigned long long)c.seg_at(driver::SegOutcome::kDupAck),
+                (unsigned long long)p.out_of_order);
+}
+TEST(EngineTimers, FastRetransmitRepairsALoss) { fast_retransmit_repairs_a_loss<Engine>(); }
+TEST(EngineTimers512, FastRetransmitRepairsALoss) { fast_retransmit_repairs_a_loss<Engine512>(); }
+
+// Delayed ACKs on (RFC 9293 §3.8.6.3, RFC 5681 §4.2): a lone full-size segment is ACKed
+// by the delayed-ACK timer, a second full-size segment is ACKed at once (both covered
+// by the one ACK), a small segment waits for the timer too, and an out-of-order segment
+// gets its duplicate ACK at once. Each delayed ACK carries the newest RCV.NXT.
+template <class E>
+void delayed_acks_follow_the_policy() {
+    E e(options(11));
+    driver::EngineTimers t;
+    t.delayed_ack = true;
+    t.delack_ticks = 100;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000505, kOurIp, 45004, 80};
+    p.mss = 1000;  // the session's full-size segment
+    install(e, 25, p, 300, 9000);
+    std::mt19937_64 rng(5);
+    // Sends `len` bytes at the peer's next sequence number (or `seq`); returns the cycle
+    // its last beat entered the engine.
+    const auto send = [&](std::size_t len, std::optional<uint32_t> seq = std::nullopt) {
+        TcpFrameSpec s;
+        s.src_ip = p.tuple.remote_ip;
+        s.dst_ip = kOurIp;
+        s.src_port = p.tuple.remote_port;
+        s.dst_port = p.tuple.local_port;
+        s.seq = seq.value_or(p.snd_nxt);
+        s.ack = p.rcv_nxt;
+        s.payload = random_bytes(rng, len);
+        if (!seq) p.snd_nxt += uint32_t(len);
+        const std::size_t n = e.rx_tlast_cycles.size();
+        e.send_frame(build_tcp_frame(s));
+        EXPECT_TRUE(e.run_until([&] { return e.rx_tlast_cycles.size() > n; }, 10000));
+        return e.rx_tlast_cycles.back();
+    };
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    // Runs until the engine's next ACK (or `cycles`); the cycles from `from` to its
+    // first beat, -1 if none came.
+    const auto next_ack = [&](uint64_t from, uint64_t cycles) -> int64_t {
+        const uint64_t acks = p.pure_acks;
+        const std::size_t frames = seen;
+        if (!exchange(e, by_port, seen, [&] { return p.pure_acks > acks; }, cycles)) return -1;
+        for (std::size_t i = frames; i < seen; i++)
+            if (e.tx_frames[i].size() <= 66) return int64_t(e.tx_first_cycles[i] - from);
+        return -1;
+    };
+    const int64_t timer = 100 * kCyclesPerTick;
+
+    uint64_t at = send(1000);
+    int64_t got = next_ack(at, 3 * uint64_t(timer));
+    EXPECT_TRUE(got >= timer - kSlack && got <= timer + kSlack)
+        << "a lone full-size segment is ACKed by the timer: after " << got << " cycles";
+    EXPECT_EQ(p.their_ack, p.snd_nxt);
+
+    send(1000);
+    at = send(1000);
+    got = next_ack(at, 3 * uint64_t(timer));
+    EXPECT_TRUE(got >= 0 && got < 60) << "the second full-size segment is ACKed at once: " << got;
+    EXPECT_EQ(p.their_ack, p.snd_nxt) << "one ACK for both";
+    EXPECT_EQ(next_ack(at, 2 * uint64_t(timer)), -1) << "and no timer ACK after it";
+
+    at = send(100);
+    got = next_ack(at, 3 * uint64_t(timer));
+    EXPECT_TRUE(got >= timer - kSlack && got <= timer + kSlack)
+        << "a small segment waits for the timer: " << got;
+    EXPECT_EQ(p.their_ack, p.snd_nxt);
+
+    at = send(200, p.snd_nxt + 5000);
+    got = next_ack(at, 3 * uint64_t(timer));
+    EXPECT_TRUE(got >= 0 && got < 60) << "out of order: a duplicate ACK at once: " << got;
+    EXPECT_EQ(p.their_ack, p.snd_nxt);
+
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.delack_expiries, 2u);
+    EXPECT_EQ(c.acks_sent, 4u);
+    EXPECT_EQ(c.acks_lost, 0u);
+}
+TEST(EngineTimers, DelayedAcksFollowThePolicy) { delayed_acks_follow_the_policy<Engine>(); }
+TEST(EngineTimers512, DelayedAcksFollowThePolicy) { delayed_acks_follow_the_policy<Engine512>(); }
+
+}  // namespace
+}  // namespace ftoe::sim
