@@ -92,7 +92,8 @@ Bytes install_payload(const FourTuple& t, const SessionState& s) {
                        s.snd_wl1, s.snd_wl2})
         put_be(b, v, 4);
     b.push_back(s.snd_wscale);
-    b.push_back(s.timestamps ? 1 : 0);
+    b.push_back(uint8_t((s.timestamps ? kInstallTimestamps : 0) |
+                        (s.host_terminated ? kInstallHost : 0)));
     put_be(b, s.ts_recent, 4);
     put_be(b, s.peer_mac, 6);
     b.push_back(s.rcv_wscale);
@@ -106,6 +107,11 @@ Bytes set_config_payload(uint64_t mac, uint32_t ip) {
     put_be(b, mac, 6);
     put_be(b, ip, 4);
     return b;
+}
+
+std::optional<uint32_t> acked_snd_una(const Bytes& p) {
+    if (p.size() != 4) return std::nullopt;
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
 
 Bytes set_config_payload(uint64_t mac, uint32_t ip, const EngineTimers& t) {

@@ -92,6 +92,7 @@ struct SessionState {
     uint32_t snd_wl1 = 0, snd_wl2 = 0;
     uint8_t snd_wscale = 0;  // shift applied to the peer's window field (0..14)
     bool timestamps = false;
+    bool host_terminated = false;  // the host is the app: RX_DATA / APP_DATA over the link
     uint32_t ts_recent = 0;
     // for the engine's own segments (ACKs, data)
     uint64_t peer_mac = 0;   // 48 bits, first byte on the wire in bits 47:40
@@ -99,6 +100,18 @@ struct SessionState {
     uint32_t tsval_now = 0;  // our TSval now (ms clock): the engine's TSvals continue it
     uint16_t mss = 536;      // the peer's MSS: the engine's segments carry at most this
 };
+// INSTALL flag bits and ACKED arg bits (rtl/ftoe_pkg.sv HL_INSTALL_*, HL_ACKED_*)
+constexpr uint8_t kInstallTimestamps = 0x01;
+constexpr uint8_t kInstallHost = 0x02;
+constexpr uint16_t kAckedFin = 0x0001;
+constexpr uint16_t kAckedData = 0x0002;  // payload: SND.UNA (4 bytes, big-endian)
+// The engine build's TX buffer per session and its room-check chunk (ftoe_engine's
+// TX_BUF_BYTES, TX_CHUNK): a host-terminated session keeps the bytes it has handed
+// over beyond the reported SND.UNA at most kEngineTxBufBytes - kEngineTxChunk.
+constexpr uint32_t kEngineTxBufBytes = 65536;
+constexpr uint32_t kEngineTxChunk = 2048;
+// SND.UNA of an ACKED with kAckedData; nullopt when the payload is not 4 bytes.
+std::optional<uint32_t> acked_snd_una(const Bytes& payload);
 constexpr std::size_t kKeyBytes = 12;
 constexpr std::size_t kInstallBytes = 63;
 Bytes table_key_payload(const FourTuple& t);  // REMOVE

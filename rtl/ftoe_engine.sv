@@ -3,8 +3,9 @@
 // RX stream, the ACKs that decision asks for, data transmission from the app TX stream
 // (TX buffer in external memory, tcp_tx_session, segments with their checksums), FIN on
 // SEND_FIN, the transmit timers (retransmission timeout with backoff and TIMEOUT to the
-// host, persist probes, delayed ACKs when configured) on tx_timer_ctl's wheel, the slow
-// path and the host interface (docs/architecture.md says what is wired).
+// host, persist probes, delayed ACKs when configured) on tx_timer_ctl's wheel,
+// host-terminated sessions (payload to and from the host link), the slow path and the
+// host interface (docs/architecture.md says what is wired).
 //
 //   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
 //          |                    installed session -> tcp_rx_session (RFC 9293 decision,
@@ -12,11 +13,13 @@
 //          |                                   -> ACK queue -> tx_ack_build --\
 //          |-> rx_payload_store (every frame until classified; payload until decided)
 //          |                    -> in-order payload -> app RX stream (tdest = session)
+//          |                                        or (host session) RX_DATA events
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx
 //   raw TX frames -> raw_tx_pack --------------------------------> tx_frame_mux -> MAC TX
-//   app TX -> tx_buf_wr -> memory port; events (install, SENT, ACK, timer expiry, data
+//   app TX | APP_DATA (host sessions; SND.UNA back as ACKED(data) events)
+//          -> tx_buf_wr -> memory port; events (install, SENT, ACK, timer expiry, data
 //          received, SEND_FIN, queued, kick) -> tcp_tx_session -> timer commands ->
 //          tx_timer_ctl; -> owed ACKs -> tx_ack_build; -> active list -> kick ->
 //          tx_buf_rd (payload + sum) -> header and receive-state read -> tx_frame_build
@@ -176,6 +179,9 @@ module ftoe_engine #(
     logic        raw_valid, raw_ready, raw_last;
     logic        ce_evt_valid, ce_evt_ready, ce_pay_valid, ce_pay_ready, ce_pay_last;
     logic        fin_cmd_valid, fin_cmd_ready;
+    logic [7:0]  hap_data;                          // APP_DATA bytes of a host session
+    logic        hap_valid, hap_ready, hap_last;
+    logic [$clog2(SESSIONS)-1:0] hap_sid;
     logic [95:0] removed_snapshot;                  // REMOVED's payload, see Transmit
     logic [SID_W-1:0] fin_cmd_sid;
     logic [7:0]  ce_evt_kind, ce_pay_data;
@@ -199,6 +205,8 @@ module ftoe_engine #(
         .m_raw_tdata(raw_data), .m_raw_tvalid(raw_valid), .m_raw_tready(raw_ready),
         .m_raw_tlast(raw_last),
         .m_fin_valid(fin_cmd_valid), .m_fin_ready(fin_cmd_ready), .m_fin_sid(fin_cmd_sid),
+        .m_app_tdata(hap_data), .m_app_tvalid(hap_valid), .m_app_tready(hap_ready),
+        .m_app_tlast(hap_last), .m_app_sid(hap_sid),
         .m_evt_valid(ce_evt_valid), .m_evt_ready(ce_evt_ready), .m_evt_kind(ce_evt_kind),
         .m_evt_len(ce_evt_len), .m_evt_session(ce_evt_session), .m_evt_arg(ce_evt_arg),
         .m_pay_tdata(ce_pay_data), .m_pay_tvalid(ce_pay_valid), .m_pay_tready(ce_pay_ready),
@@ -329,7 +337,16 @@ module ftoe_engine #(
     endfunction
     wire logic [7:0] ib_wscale = install_bytes[8*44 +: 8];
     wire logic [7:0] ib_flags  = install_bytes[8*45 +: 8];
-    wire logic unused_ib = ^{ib_wscale[7:4], ib_flags[7:1], install_bytes[8*12-1:0]};
+    wire logic unused_ib = ^{ib_wscale[7:4], ib_flags[7:2], install_bytes[8*12-1:0]};
+
+    // Host-terminated sessions (INSTALL flag): the host is the app. Their payload goes to
+    // the host link as RX_DATA, their app data comes from APP_DATA, and the peer's
+    // acknowledgements go back as ACKED(data). One bit per session, read a cycle after
+    // a decision (receive side) and after a tcp_tx outcome (transmit side).
+    logic host_mem [SESSIONS];
+    always_ff @(posedge clk) begin
+        if (tcb_valid && tcb_ready) host_mem[ct_cmd_sid] <= ib_flags[1];
+    end
 
     logic              o_valid, o_deliver, o_ack_now, o_ack_due, o_challenge, o_rst, o_syn;
     logic              o_fin, o_paws, o_oow, o_dup, o_wnd_upd;
@@ -382,9 +399,15 @@ module ftoe_engine #(
     // tcp_tx_session as ACK events (acked bytes, the new SND.WND).
     wire logic unused_decision = ^o_snd_una;
 
-    // ---- Installed sessions: in-order payload to the app ---------------------------------------
+    // ---- Installed sessions: in-order payload to the app or the host ---------------------------
     // Each payload-bearing segment that reached tcp_rx keeps its frame in the payload store
-    // until decided (o_tag[1]: it had payload); the in-order part streams to the app.
+    // until decided (o_tag[1]: it had payload); the in-order part streams to the app, or
+    // for a host-terminated session into an RX_DATA event (the packet's own queue entry
+    // below says which, and how long it is).
+    logic [DATA_W-1:0]   ps_tdata;
+    logic [DATA_W/8-1:0] ps_tkeep;
+    logic                ps_tvalid, ps_tready, ps_tlast;
+    logic [SID_W-1:0]    ps_tdest;
     rx_payload_store #(.DATA_W(DATA_W), .BUF_BYTES(RX_PAYLOAD_BYTES), .SID_W(SID_W))
     u_payload (
         .clk, .rst,
@@ -395,37 +418,69 @@ module ftoe_engine #(
         .s_cls_off(r_payload_off),
         .s_dec_valid(o_valid && o_tag[1]), .s_dec_deliver(o_deliver), .s_dec_sid(o_sid),
         .s_dec_off(o_deliver_offset), .s_dec_len(o_deliver_len),
-        .m_axis_tdata(m_app_rx_tdata), .m_axis_tkeep(m_app_rx_tkeep),
-        .m_axis_tvalid(m_app_rx_tvalid), .m_axis_tready(m_app_rx_tready),
-        .m_axis_tlast(m_app_rx_tlast), .m_axis_tdest(m_app_rx_tdest)
+        .m_axis_tdata(ps_tdata), .m_axis_tkeep(ps_tkeep), .m_axis_tvalid(ps_tvalid),
+        .m_axis_tready(ps_tready), .m_axis_tlast(ps_tlast), .m_axis_tdest(ps_tdest)
     );
 
-    // RCV.WND reopens as the app takes data: for each payload packet the store will
-    // emit (in decision order), the session's count of bytes delivered up to its end;
-    // when the app takes the packet's last beat, tcp_rx_session learns that count is
-    // consumed. The store holds at most 2^7 packets, so 128 entries always suffice.
+    // For each payload packet the store will emit (in decision order): {session, its
+    // count of bytes delivered up to the packet's end, the packet's length, host-
+    // terminated}, queued a cycle after the decision (the host bit's read; the store's
+    // first beat comes later). RCV.WND reopens as the consumer takes the data: when the
+    // packet's last beat is taken, tcp_rx_session learns that count is consumed. The
+    // store holds at most 2^7 packets, so 128 entries always suffice.
     localparam int PQ = 128;
-    logic [SID_W+31:0] pe_q [PQ];
+    localparam int PEW = SID_W + 32 + 16 + 1;
+    logic [PEW-1:0] pe_q [PQ];
     logic [7:0] pe_wr_q, pe_rd_q;
-    wire logic pe_push = o_valid && o_tag[1] && o_deliver && o_deliver_len != 16'd0;
+    logic           pe_push_q, pe_host_q;
+    logic [PEW-2:0] pe_in_q;
     always_ff @(posedge clk) begin
-        if (pe_push) pe_q[pe_wr_q[6:0]] <= {o_sid, o_delivered};
+        pe_host_q <= host_mem[o_sid];
+        pe_in_q   <= {o_sid, o_delivered, o_deliver_len};
+        if (rst) pe_push_q <= 1'b0;
+        else     pe_push_q <= o_valid && o_tag[1] && o_deliver && o_deliver_len != 16'd0;
+        if (pe_push_q) pe_q[pe_wr_q[6:0]] <= {pe_in_q, pe_host_q};
     end
-    logic [SID_W+31:0] pe_head;
+    logic [PEW-1:0] pe_head;
     always_comb pe_head = pe_q[pe_rd_q[6:0]];
-    wire logic pe_pop = m_app_rx_tvalid && m_app_rx_tready && m_app_rx_tlast;
+    wire logic        pe_avail  = pe_wr_q != pe_rd_q;
+    wire logic        head_host = pe_avail && pe_head[0];
+    wire logic [15:0] head_len  = pe_head[16:1];
+    wire logic pe_pop = ps_tvalid && ps_tready && ps_tlast;
     assign cs_valid = pe_pop;
-    assign cs_sid   = pe_head[SID_W+31 -: SID_W];
-    assign cs_count = pe_head[31:0];
+    assign cs_sid   = pe_head[PEW-1 -: SID_W];
+    assign cs_count = pe_head[PEW-SID_W-1 -: 32];
     always_ff @(posedge clk) begin
         if (rst) begin
             pe_wr_q <= '0;
             pe_rd_q <= '0;
         end else begin
-            if (pe_push) pe_wr_q <= pe_wr_q + 8'd1;
+            if (pe_push_q) pe_wr_q <= pe_wr_q + 8'd1;
             if (pe_pop) pe_rd_q <= pe_rd_q + 8'd1;
         end
     end
+
+    // The store's stream: an app session's packet to the app RX stream; a host session's
+    // after its RX_DATA header has gone to the host link (rxd_hdr_q), into bytes.
+    logic rxd_hdr_q;                                // this packet's RX_DATA header is out
+    logic up_tready;
+    assign m_app_rx_tdata  = ps_tdata;
+    assign m_app_rx_tkeep  = ps_tkeep;
+    assign m_app_rx_tlast  = ps_tlast;
+    assign m_app_rx_tdest  = ps_tdest;
+    assign m_app_rx_tvalid = ps_tvalid && !head_host;
+    assign ps_tready = head_host ? rxd_hdr_q && up_tready : m_app_rx_tready;
+    logic [7:0] rxd_tdata;
+    logic       rxd_tvalid, rxd_tready, rxd_tlast;
+    axis_unpack #(.DATA_W(DATA_W)) u_rx_unpack (
+        .clk, .rst,
+        .s_axis_tdata(ps_tdata), .s_axis_tkeep(ps_tkeep),
+        .s_axis_tvalid(ps_tvalid && head_host && rxd_hdr_q), .s_axis_tready(up_tready),
+        .s_axis_tlast(ps_tlast),
+        .m_axis_tdata(rxd_tdata), .m_axis_tvalid(rxd_tvalid), .m_axis_tready(rxd_tready),
+        .m_axis_tlast(rxd_tlast)
+    );
+    wire logic rxd_evt_valid = ps_tvalid && head_host && !rxd_hdr_q;
 
     // One outcome per segment, the first that applies (ftoe_pkg SEG_*).
     logic [3:0] outcome;
@@ -905,6 +960,51 @@ module ftoe_engine #(
     assign sm_sid   = t_sid;
     assign sm_value = t_snd_max;
 
+    // ACKED(data) for host-terminated sessions: an outcome that moved SND.UNA queues its
+    // session (a FIFO of session ids, each at most once: it cannot overflow) and the event
+    // carries the session's newest SND.UNA when it leaves, so a burst of ACKs costs one
+    // event per session waiting. The host's credit for APP_DATA comes from these.
+    logic [31:0] una_shadow [SESSIONS];
+    always_ff @(posedge clk) begin
+        if (t_valid) una_shadow[t_sid] <= t_snd_una;
+    end
+    logic             pg_cand_q, pg_host_q;       // the outcome a cycle ago, and its host bit
+    logic [SID_W-1:0] pg_sid_q;
+    always_ff @(posedge clk) begin
+        pg_host_q <= host_mem[t_sid];
+        pg_sid_q  <= t_sid;
+        if (rst) pg_cand_q <= 1'b0;
+        else     pg_cand_q <= t_valid && t_tag == TAG_ACKED;
+    end
+    logic [SID_W-1:0] pg_q [SESSIONS];
+    logic [SESSIONS-1:0] pg_queued_q;              // control state: reset
+    logic [SID_W:0]   pg_wr_q, pg_rd_q;
+    wire logic pg_avail = pg_wr_q != pg_rd_q;
+    logic [SID_W-1:0] pg_head;
+    always_comb pg_head = pg_q[pg_rd_q[SID_W-1:0]];
+    logic pg_pop;                                   // its event's header is taken
+    logic pg_stable_q;                              // the head's SND.UNA read has settled
+    logic [31:0] pg_una_q;
+    wire logic pg_push = pg_cand_q && pg_host_q &&
+                         !(pg_queued_q[pg_sid_q] && !(pg_pop && pg_head == pg_sid_q));
+    always_ff @(posedge clk) begin
+        if (pg_push) pg_q[pg_wr_q[SID_W-1:0]] <= pg_sid_q;
+        pg_una_q <= una_shadow[pg_head];
+        if (rst) begin
+            pg_queued_q <= '0;
+            pg_wr_q     <= '0;
+            pg_rd_q     <= '0;
+            pg_stable_q <= 1'b0;
+        end else begin
+            if (pg_pop) pg_queued_q[pg_head] <= 1'b0;
+            if (pg_push) pg_queued_q[pg_sid_q] <= 1'b1;  // after the pop's clear: set wins
+            if (pg_push) pg_wr_q <= pg_wr_q + 1'b1;
+            if (pg_pop) pg_rd_q <= pg_rd_q + 1'b1;
+            pg_stable_q <= pg_avail && !pg_pop;
+        end
+    end
+    wire logic pg_evt_valid = pg_avail && pg_stable_q;
+
     // busy: a segment of the session is on its way (until its kSent is applied);
     // queued: the session is in the active list.
     logic busy_q [SESSIONS];
@@ -976,16 +1076,43 @@ module ftoe_engine #(
         end
     end
 
-    // App data into the TX buffer
+    // App data into the TX buffer: the app TX stream's packets and the host's APP_DATA
+    // (bytes packed into beats), a packet at a time. The packer holds at most one beat,
+    // and the next command's first byte enters only once it has left, so the session
+    // of the last byte taken is the held beat's.
+    logic [DATA_W-1:0]   hpk_tdata, atx_tdata;
+    logic [DATA_W/8-1:0] hpk_tkeep, atx_tkeep;
+    logic                hpk_tvalid, hpk_tready, hpk_tlast, atx_tvalid, atx_tready, atx_tlast;
+    logic [SID_W-1:0]    hpk_sid_q, atx_tdest;
+    raw_tx_pack #(.DATA_W(DATA_W)) u_app_pack (
+        .clk, .rst,
+        .s_axis_tdata(hap_data), .s_axis_tvalid(hap_valid), .s_axis_tready(hap_ready),
+        .s_axis_tlast(hap_last),
+        .m_axis_tdata(hpk_tdata), .m_axis_tkeep(hpk_tkeep), .m_axis_tvalid(hpk_tvalid),
+        .m_axis_tready(hpk_tready), .m_axis_tlast(hpk_tlast)
+    );
+    always_ff @(posedge clk) begin
+        if (hap_valid && hap_ready) hpk_sid_q <= hap_sid;
+    end
+    tx_frame_mux #(.DATA_W(DATA_W), .DEST_W(SID_W)) u_app_mux (
+        .clk, .rst,
+        .s0_axis_tdata(s_app_tx_tdata), .s0_axis_tkeep(s_app_tx_tkeep),
+        .s0_axis_tvalid(s_app_tx_tvalid), .s0_axis_tready(s_app_tx_tready),
+        .s0_axis_tlast(s_app_tx_tlast), .s0_axis_tdest(s_app_tx_tdest),
+        .s1_axis_tdata(hpk_tdata), .s1_axis_tkeep(hpk_tkeep), .s1_axis_tvalid(hpk_tvalid),
+        .s1_axis_tready(hpk_tready), .s1_axis_tlast(hpk_tlast), .s1_axis_tdest(hpk_sid_q),
+        .m_axis_tdata(atx_tdata), .m_axis_tkeep(atx_tkeep), .m_axis_tvalid(atx_tvalid),
+        .m_axis_tready(atx_tready), .m_axis_tlast(atx_tlast), .m_axis_tdest(atx_tdest)
+    );
     tx_buf_wr #(.DATA_W(DATA_W), .SID_W(SID_W), .BUF_BYTES(TX_BUF_BYTES), .CHUNK(TX_CHUNK))
     u_tx_buf_wr (
         .clk, .rst,
         .s_init_valid(tcb_valid && tcb_ready), .s_init_sid(ct_cmd_sid),
         .s_init_seq(ib32(install_bytes, 24)),
         .s_una_valid(t_valid), .s_una_sid(t_sid), .s_una_seq(t_snd_una),
-        .s_app_tdata(s_app_tx_tdata), .s_app_tkeep(s_app_tx_tkeep),
-        .s_app_tvalid(s_app_tx_tvalid), .s_app_tready(s_app_tx_tready),
-        .s_app_tlast(s_app_tx_tlast), .s_app_tdest(s_app_tx_tdest),
+        .s_app_tdata(atx_tdata), .s_app_tkeep(atx_tkeep),
+        .s_app_tvalid(atx_tvalid), .s_app_tready(atx_tready),
+        .s_app_tlast(atx_tlast), .s_app_tdest(atx_tdest),
         .m_wr_valid(m_mem_wr_valid), .m_wr_ready(m_mem_wr_ready), .m_wr_addr(m_mem_wr_addr),
         .m_wr_data(m_mem_wr_data), .m_wr_strb(m_mem_wr_strb),
         .m_queued_valid(q_valid), .m_queued_ready(q_ready), .m_queued_sid(q_sid),
@@ -1182,7 +1309,9 @@ module ftoe_engine #(
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
     localparam logic [2:0] SRC_NONE = 3'd0, SRC_ERR = 3'd1, SRC_CMD = 3'd2, SRC_SESS = 3'd3,
-                           SRC_SLOW = 3'd4;
+                           SRC_SLOW = 3'd4, SRC_ACKED = 3'd5, SRC_RXDATA = 3'd6;
+    logic [31:0] pay_una_q;                         // ACKED(data)'s payload, sent MSB first
+    logic [1:0]  una_byte_q;
     logic [2:0]  pay_src_q;                         // whose payload is streaming
     logic        evt_valid, evt_ready, pay_valid_o, pay_ready_o, pay_last_o;
     logic [7:0]  evt_kind, pay_data_o;
@@ -1195,6 +1324,8 @@ module ftoe_engine #(
             if (err_ready_evt) pick = SRC_ERR;
             else if (ce_evt_valid) pick = SRC_CMD;
             else if (sev_valid) pick = SRC_SESS;
+            else if (pg_evt_valid) pick = SRC_ACKED;
+            else if (rxd_evt_valid) pick = SRC_RXDATA;
             else if (sp_evt_valid) pick = SRC_SLOW;
         end
         evt_valid = pick != SRC_NONE;
@@ -1210,7 +1341,15 @@ module ftoe_engine #(
             SRC_SESS: begin
                 evt_kind = sev_kind; evt_len = 16'd0;
                 evt_session = 32'(sev_head[SID_W+2:3]);
-                evt_arg = sev_head[2:0] == SEV_ACKED ? 16'd1 : 16'd0;  // ACKED: bit 0 FIN acked
+                evt_arg = sev_head[2:0] == SEV_ACKED ? ftoe_pkg::HL_ACKED_FIN : 16'd0;
+            end
+            SRC_ACKED: begin
+                evt_kind = ftoe_pkg::HL_EVT_ACKED; evt_len = 16'd4;
+                evt_session = 32'(pg_head); evt_arg = ftoe_pkg::HL_ACKED_DATA;
+            end
+            SRC_RXDATA: begin
+                evt_kind = ftoe_pkg::HL_EVT_RX_DATA; evt_len = head_len;
+                evt_session = 32'(cs_sid); evt_arg = 16'd0;
             end
             default: begin
                 evt_kind = ftoe_pkg::HL_EVT_SLOW_PATH; evt_len = sp_evt_len;
@@ -1229,6 +1368,14 @@ module ftoe_engine #(
             SRC_SLOW: begin
                 pay_valid_o = sp_pay_valid; pay_data_o = sp_pay_data; pay_last_o = sp_pay_last;
             end
+            SRC_ACKED: begin
+                pay_valid_o = 1'b1;
+                pay_data_o  = pay_una_q[31:24];
+                pay_last_o  = una_byte_q == 2'd3;
+            end
+            SRC_RXDATA: begin
+                pay_valid_o = rxd_tvalid; pay_data_o = rxd_tdata; pay_last_o = rxd_tlast;
+            end
             default: begin
                 pay_valid_o = 1'b0; pay_data_o = '0; pay_last_o = 1'b0;
             end
@@ -1240,11 +1387,16 @@ module ftoe_engine #(
     assign sev_ready    = evt_ready && pick == SRC_SESS;
     assign ce_pay_ready = pay_ready_o && pay_src_q == SRC_CMD;
     assign sp_pay_ready = pay_ready_o && pay_src_q == SRC_SLOW;
+    assign rxd_tready   = pay_ready_o && pay_src_q == SRC_RXDATA;
+    assign pg_pop       = evt_ready && pick == SRC_ACKED;
     wire logic pay_hs = pay_valid_o && pay_ready_o;
 
     always_ff @(posedge clk) begin
+        if (evt_hs && pick == SRC_ACKED) pay_una_q <= pg_una_q;
+        else if (pay_hs && pay_src_q == SRC_ACKED) pay_una_q <= pay_una_q << 8;
         if (rst) begin
             pay_src_q  <= SRC_NONE;
+            rxd_hdr_q  <= 1'b0;
             err_wr_q   <= '0;
             err_rd_q   <= '0;
             err_byte_q <= '0;
@@ -1252,8 +1404,12 @@ module ftoe_engine #(
             if (err_valid && !err_full) err_wr_q <= err_wr_q + 4'd1;
             if (evt_hs && evt_len != 16'd0) pay_src_q <= pick;
             if (evt_hs && pick == SRC_ERR) err_byte_q <= '0;
+            if (evt_hs && pick == SRC_ACKED) una_byte_q <= '0;
+            if (evt_hs && pick == SRC_RXDATA) rxd_hdr_q <= 1'b1;
+            if (pe_pop) rxd_hdr_q <= 1'b0;
             if (pay_hs) begin
                 if (pay_src_q == SRC_ERR) err_byte_q <= err_byte_q + 4'd1;
+                if (pay_src_q == SRC_ACKED) una_byte_q <= una_byte_q + 2'd1;
                 if (pay_last_o) begin
                     pay_src_q <= SRC_NONE;
                     if (pay_src_q == SRC_ERR) err_rd_q <= err_rd_q + 4'd1;
@@ -1302,15 +1458,16 @@ module ftoe_engine #(
     // the engine's segments: pure ACKs and data segments, a frame at a time
     logic [DATA_W-1:0]   seg_tdata;
     logic [DATA_W/8-1:0] seg_tkeep;
-    logic                seg_tvalid, seg_tready, seg_tlast;
+    logic                seg_tvalid, seg_tready, seg_tlast, seg_tdest, mac_tx_tdest;
     tx_frame_mux #(.DATA_W(DATA_W)) u_seg_mux (
         .clk, .rst,
         .s0_axis_tdata(ack_tdata), .s0_axis_tkeep(ack_tkeep), .s0_axis_tvalid(ack_tvalid),
         .s0_axis_tready(ack_tready), .s0_axis_tlast(ack_tlast),
         .s1_axis_tdata(dat_tdata), .s1_axis_tkeep(dat_tkeep), .s1_axis_tvalid(dat_tvalid),
         .s1_axis_tready(dat_tready), .s1_axis_tlast(dat_tlast),
+        .s0_axis_tdest(1'b0), .s1_axis_tdest(1'b0),
         .m_axis_tdata(seg_tdata), .m_axis_tkeep(seg_tkeep), .m_axis_tvalid(seg_tvalid),
-        .m_axis_tready(seg_tready), .m_axis_tlast(seg_tlast)
+        .m_axis_tready(seg_tready), .m_axis_tlast(seg_tlast), .m_axis_tdest(seg_tdest)
     );
     tx_frame_mux #(.DATA_W(DATA_W)) u_tx_mux (
         .clk, .rst,
@@ -1320,8 +1477,10 @@ module ftoe_engine #(
         .s1_axis_tready(rawb_tready), .s1_axis_tlast(rawb_tlast),
         .m_axis_tdata(m_mac_tx_tdata), .m_axis_tkeep(m_mac_tx_tkeep),
         .m_axis_tvalid(m_mac_tx_tvalid), .m_axis_tready(m_mac_tx_tready),
-        .m_axis_tlast(m_mac_tx_tlast)
+        .m_axis_tlast(m_mac_tx_tlast), .s0_axis_tdest(1'b0), .s1_axis_tdest(1'b0),
+        .m_axis_tdest(mac_tx_tdest)
     );
+    wire logic unused_tdest = ^{seg_tdest, mac_tx_tdest};  // MAC TX has no destination
     assign m_mac_tx_tuser = 1'b0;
 endmodule
 `default_nettype wire

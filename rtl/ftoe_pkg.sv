@@ -49,7 +49,7 @@ package ftoe_pkg;
     localparam logic [7:0] HL_EVT_PEER_FIN       = 8'h85;
     localparam logic [7:0] HL_EVT_PEER_RST       = 8'h86;
     localparam logic [7:0] HL_EVT_PEER_SYN       = 8'h87;  // on a synchronized session
-    localparam logic [7:0] HL_EVT_ACKED          = 8'h88;  // our FIN acked: arg bit 0 (only then)
+    localparam logic [7:0] HL_EVT_ACKED          = 8'h88;  // arg HL_ACKED_*: FIN acked, data acked
     localparam logic [7:0] HL_EVT_RX_DATA        = 8'h89;  // data for a host-terminated socket
     localparam logic [7:0] HL_EVT_TIMEOUT        = 8'h8A;  // retransmissions exhausted
     localparam logic [7:0] HL_EVT_COUNTERS       = 8'h8B;
@@ -66,7 +66,7 @@ package ftoe_pkg;
     //  INSTALL: {remote IPv4, local IPv4, remote port, local port} (12 bytes), then the
     //    session's receive state (HL_INSTALL_BYTES in all): RCV.NXT, RCV.WND, SND.UNA,
     //    SND.NXT, SND.WND, max SND.WND, SND.WL1, SND.WL2 (4 bytes each), the peer's
-    //    window shift (1), flags (1: bit 0 timestamps on), TS.Recent (4), then what the
+    //    window shift (1), flags (1: HL_INSTALL_* bits), TS.Recent (4), then what the
     //    engine's own segments need: the peer's MAC (6), our receive window shift (1,
     //    applied to RCV.WND when it is advertised) and the host's TSval at install (4:
     //    the engine's TSvals continue the host's millisecond clock from there, so the
@@ -75,6 +75,14 @@ package ftoe_pkg;
     //    answered by INSTALLED/REMOVED with arg = HL_RES_*; a REMOVED with HL_RES_REMOVED
     //    carries the session's last SND.NXT, RCV.NXT and TS.Recent (4 bytes each). The host owns session ids: it installs only free ones.
     //  PING: any payload, echoed by PONG (session and arg echoed too).
+    //  Host-terminated sessions (INSTALL flag HL_INSTALL_HOST): the host is the session's
+    //    app. RX_DATA carries each in-order segment's payload (its bytes, in order; the
+    //    window reopens as they enter the host link); APP_DATA appends its payload
+    //    (1..HL_MAX_PAYLOAD bytes) to the session's TX buffer, ACKED with arg
+    //    HL_ACKED_DATA reports SND.UNA (4 bytes) as the peer acknowledges data, coalesced
+    //    per session (the newest value when the event leaves): the host keeps the bytes
+    //    it has given beyond it at most the TX buffer less one chunk, so APP_DATA never
+    //    waits for room. APP_DATA for a session id out of range, or empty, is not executed.
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
     //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session.
     //  TIMEOUT: no payload; the session's RTO expired more than the configured number of
@@ -87,6 +95,10 @@ package ftoe_pkg;
     //    (zero-window probes due), delayed-ACK expiries, TIMEOUT events, timer expiries
     //    dropped as stale (a newer command replaced them), then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
+    localparam logic [7:0]  HL_INSTALL_TS     = 8'h01;  // INSTALL flags: timestamps on
+    localparam logic [7:0]  HL_INSTALL_HOST   = 8'h02;  // ... host-terminated (payload via the link)
+    localparam logic [15:0] HL_ACKED_FIN      = 16'h0001;  // ACKED arg: our FIN is acknowledged
+    localparam logic [15:0] HL_ACKED_DATA     = 16'h0002;  // ... payload: SND.UNA (host sessions)
     localparam int          HL_KEY_BYTES      = 12;
     localparam int          HL_INSTALL_BYTES  = 63;
     localparam int          HL_CNT_RX         = 32;

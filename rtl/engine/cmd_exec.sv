@@ -10,15 +10,17 @@
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
 //   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
 //   SEND_FIN      -> m_fin (the session's FIN after its queued data; no answer)
+//   APP_DATA      -> the payload out on m_app for session m_app_sid (no answer)
 //   anything else -> payload drained, counted on `unsupported` (kinds a later engine
-//                    version executes: ABORT, APP_DATA, RX_CREDIT; a SEND_FIN with a
-//                    payload or a session id out of range)
+//                    version executes: ABORT, RX_CREDIT; a SEND_FIN with a payload, an
+//                    empty APP_DATA, or a session id out of range)
 //
 // Latency:    a command is accepted in the cycle after the previous one finished;
 //             answers follow as soon as the event path takes them (INSTALL/REMOVE add the
 //             table's own command time). Not a fast path: the host link is ~60 MB/s.
-// Throughput: payload bytes 1/cycle in (RAW_TX at the MAC's pace, PING at the event
-//             path's); COUNTERS bytes with two idle cycles between counters (the read).
+// Throughput: payload bytes 1/cycle in (RAW_TX at the MAC's pace, APP_DATA at the TX
+//             buffer's, PING at the event path's); COUNTERS bytes with two idle cycles
+//             between counters (the read).
 // Assumes:    hl_rx delivers exactly s_cmd_len payload bytes, the last with tlast.
 `include "ftoe_defs.svh"
 `default_nettype none
@@ -75,6 +77,12 @@ module cmd_exec #(
     output wire logic        m_raw_tvalid,
     input  wire logic        m_raw_tready,
     output wire logic        m_raw_tlast,
+    // app data of a host-terminated session (APP_DATA's payload)
+    output wire logic [7:0]  m_app_tdata,
+    output wire logic        m_app_tvalid,
+    input  wire logic        m_app_tready,
+    output wire logic        m_app_tlast,
+    output wire logic [$clog2(SESSIONS)-1:0] m_app_sid,
     // FIN requests
     output wire logic        m_fin_valid,
     input  wire logic        m_fin_ready,
@@ -107,7 +115,7 @@ module cmd_exec #(
     localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
                            ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
                            CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10, TCB = 4'd11,
-                           FIN = 4'd12, SNAP = 4'd13;
+                           FIN = 4'd12, SNAP = 4'd13, APP = 4'd14;
     logic [3:0]   state_q;
     logic [7:0]   kind_q;
     logic [15:0]  len_q;
@@ -126,6 +134,7 @@ module cmd_exec #(
     wire logic is_count  = s_cmd_kind == ftoe_pkg::HL_CMD_READ_COUNTERS;
     wire logic is_raw    = s_cmd_kind == ftoe_pkg::HL_CMD_RAW_TX;
     wire logic is_fin    = s_cmd_kind == ftoe_pkg::HL_CMD_SEND_FIN;
+    wire logic is_app    = s_cmd_kind == ftoe_pkg::HL_CMD_APP_DATA;
     wire logic has_pay   = s_cmd_len != 16'd0;
 
     assign s_cmd_ready = state_q == IDLE;
@@ -133,11 +142,15 @@ module cmd_exec #(
 
     // Payload routing: gathered, echoed into the PONG, sent raw, or drained.
     assign s_pay_tready = state_q == GATHER || state_q == DRAIN ||
-                          (state_q == ECHO && m_pay_tready) || (state_q == RAW && m_raw_tready);
+                          (state_q == ECHO && m_pay_tready) || (state_q == RAW && m_raw_tready) ||
+                          (state_q == APP && m_app_tready);
     wire logic pay_hs   = s_pay_tvalid && s_pay_tready;
     assign m_raw_tdata  = s_pay_tdata;
     assign m_raw_tvalid = state_q == RAW && s_pay_tvalid;
     assign m_raw_tlast  = s_pay_tlast;
+    assign m_app_tdata  = s_pay_tdata;
+    assign m_app_tvalid = state_q == APP && s_pay_tvalid;
+    assign m_app_tlast  = s_pay_tlast;
 
     // Connection table and session state
     function automatic logic [7:0] gb(input logic [8*IB-1:0] g, input int i);
@@ -162,6 +175,7 @@ module cmd_exec #(
     assign m_install_bytes = gather_q;
     assign m_fin_valid = state_q == FIN;
     assign m_fin_sid   = session_q[SID_W-1:0];
+    assign m_app_sid   = session_q[SID_W-1:0];
 
     // Events: the header in ANSWER, then the payload (ECHO or CNT_*).
     assign m_evt_valid = state_q == ANSWER;
@@ -210,6 +224,7 @@ module cmd_exec #(
                     else if (is_count) state_q <= has_pay ? DRAIN : ANSWER;
                     else if (is_raw) state_q <= has_pay ? RAW : IDLE;
                     else if (is_fin && !has_pay && s_cmd_session < 32'(SESSIONS)) state_q <= FIN;
+                    else if (is_app && has_pay && s_cmd_session < 32'(SESSIONS)) state_q <= APP;
                     else begin
                         unsupported <= 1'b1;
                         state_q <= has_pay ? DRAIN : IDLE;
@@ -277,6 +292,7 @@ module cmd_exec #(
                 end
                 ECHO: if (pay_hs && s_pay_tlast) state_q <= IDLE;
                 RAW:  if (pay_hs && s_pay_tlast) state_q <= IDLE;
+                APP:  if (pay_hs && s_pay_tlast) state_q <= IDLE;
                 DRAIN: if (pay_hs && s_pay_tlast)
                     state_q <= kind_q == ftoe_pkg::HL_CMD_READ_COUNTERS ? ANSWER : IDLE;
                 CNT_READ: state_q <= CNT_LATCH;  // cnt_idx = word_q; the value comes next cycle

@@ -50,6 +50,8 @@ TEST(TxFrameMuxCosim, FramesWholeInOrderTurnsTakenNoIdleBetweenFrames) {
             if (!offering[s] && !src[s].empty() && rng() % 4 != 0) offering[s] = true;
         io.s0_axis_tvalid = offering[0];
         io.s1_axis_tvalid = offering[1];
+        io.s0_axis_tdest = 0;  // tdest travels with its packet: the source's number
+        io.s1_axis_tdest = 1;
         if (offering[0]) {
             io.s0_axis_tdata = src[0].front().data;
             io.s0_axis_tkeep = src[0].front().keep;
@@ -91,6 +93,7 @@ TEST(TxFrameMuxCosim, FramesWholeInOrderTurnsTakenNoIdleBetweenFrames) {
             ASSERT_EQ(uint64_t(io.m_axis_tdata), b.data);
             ASSERT_EQ(uint32_t(io.m_axis_tkeep), b.keep);
             ASSERT_EQ(bool(io.m_axis_tlast), b.last);
+            ASSERT_EQ(int(io.m_axis_tdest), s) << "tdest of source " << s;
             ASSERT_EQ(b.frame, next_frame[s]) << "source " << s << " out of order";
             src[s].pop_front();
             offering[s] = false;

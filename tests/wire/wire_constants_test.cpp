@@ -111,6 +111,10 @@ TEST(WireConstants, PayloadLayoutsAndResultCodesAgree) {
     EXPECT_EQ(pkg.at("HL_KEY_BYTES"), kKeyBytes);
     EXPECT_EQ(pkg.at("HL_INSTALL_BYTES"), kInstallBytes);
     EXPECT_EQ(install_payload({}, {}).size(), kInstallBytes);
+    EXPECT_EQ(pkg.at("HL_INSTALL_TS"), kInstallTimestamps);
+    EXPECT_EQ(pkg.at("HL_INSTALL_HOST"), kInstallHost);
+    EXPECT_EQ(pkg.at("HL_ACKED_FIN"), kAckedFin);
+    EXPECT_EQ(pkg.at("HL_ACKED_DATA"), kAckedData);
     EXPECT_EQ(pkg.at("HL_CONFIG_BYTES"), kConfigBytes);
     EXPECT_EQ(pkg.at("HL_CONFIG_TIMERS_BYTES"), kConfigTimersBytes);
     EXPECT_EQ(set_config_payload(0, 0).size(), kConfigBytes);
