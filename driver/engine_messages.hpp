@@ -51,7 +51,7 @@ const char* seg_outcome_name(SegOutcome o);  // the SystemVerilog suffix: SEG_<n
 constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
 constexpr int kCountersSeg = 16;   // by SegOutcome
-constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 6;
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 7;
 constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
@@ -70,6 +70,7 @@ struct EngineCounters {
     uint64_t delack_expiries = 0;       // delayed ACKs sent by their timer
     uint64_t timeouts = 0;              // TIMEOUT events: retries exhausted
     uint64_t stale_timer_expiries = 0;  // expiries a newer timer command replaced
+    uint64_t rsts_sent = 0;             // RST segments the engine sent (ABORT)
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }

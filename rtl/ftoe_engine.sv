@@ -182,6 +182,8 @@ module ftoe_engine #(
     logic [7:0]  hap_data;                          // APP_DATA bytes of a host session
     logic        hap_valid, hap_ready, hap_last;
     logic [$clog2(SESSIONS)-1:0] hap_sid;
+    logic        rst_req_valid, rst_req_ready, rst_done;   // ABORT's RST
+    logic [$clog2(SESSIONS)-1:0] rst_req_sid;
     logic [95:0] removed_snapshot;                  // REMOVED's payload, see Transmit
     logic [SID_W-1:0] fin_cmd_sid;
     logic [7:0]  ce_evt_kind, ce_pay_data;
@@ -207,6 +209,8 @@ module ftoe_engine #(
         .m_fin_valid(fin_cmd_valid), .m_fin_ready(fin_cmd_ready), .m_fin_sid(fin_cmd_sid),
         .m_app_tdata(hap_data), .m_app_tvalid(hap_valid), .m_app_tready(hap_ready),
         .m_app_tlast(hap_last), .m_app_sid(hap_sid),
+        .m_rst_valid(rst_req_valid), .m_rst_ready(rst_req_ready), .m_rst_sid(rst_req_sid),
+        .s_rst_done(rst_done),
         .m_evt_valid(ce_evt_valid), .m_evt_ready(ce_evt_ready), .m_evt_kind(ce_evt_kind),
         .m_evt_len(ce_evt_len), .m_evt_session(ce_evt_session), .m_evt_arg(ce_evt_arg),
         .m_pay_tdata(ce_pay_data), .m_pay_tvalid(ce_pay_valid), .m_pay_tready(ce_pay_ready),
@@ -346,6 +350,18 @@ module ftoe_engine #(
     logic host_mem [SESSIONS];
     always_ff @(posedge clk) begin
         if (tcb_valid && tcb_ready) host_mem[ct_cmd_sid] <= ib_flags[1];
+    end
+
+    // Installed sessions (control state, reset): set by INSTALL, cleared when REMOVE or
+    // ABORT has taken the session out of the table. The transmit side drops the events of a
+    // session that is not installed (a timer left armed, a segment in flight, app data
+    // still arriving), so a removed session sends nothing more.
+    logic [SESSIONS-1:0] alive_q;
+    always_ff @(posedge clk) begin
+        if (rst) alive_q <= '0;
+        else if (tcb_valid && tcb_ready) alive_q[ct_cmd_sid] <= 1'b1;
+        else if (ct_res_valid && 16'(ct_res_code) == ftoe_pkg::HL_RES_REMOVED)
+            alive_q[ct_cmd_sid] <= 1'b0;             // (cmd_exec holds the session until then)
     end
 
     logic              o_valid, o_deliver, o_ack_now, o_ack_due, o_challenge, o_rst, o_syn;
@@ -611,17 +627,26 @@ module ftoe_engine #(
     // outcomes; events that can produce one enter tcp_tx only while there is room for
     // them and the 4 in flight, so none is lost. Their segment-sent reports queue in asn_q.
     localparam int DQ = 16;
-    localparam int DQW = SID_W + 32;
+    localparam int DQW = SID_W + 32 + 1;            // {sid, SND.UNA, RST (ABORT's)}
     logic [DQW-1:0] dak_q [DQ];
     logic [4:0] dak_wr_q, dak_rd_q;
     wire logic [4:0] dak_count = dak_wr_q - dak_rd_q;
     wire logic dak_room  = dak_count <= 5'(DQ - 5);
     wire logic dak_avail = dak_wr_q != dak_rd_q;
-    logic dak_push;
+    logic dak_push;                                 // an ACK owed (tcp_tx's outcome)
     logic [DQW-1:0] dak_in, dak_head;
     always_comb dak_head = dak_q[dak_rd_q[3:0]];
+    // ABORT's RST joins the same queue (its fields are the session's newest state too),
+    // in a cycle without an owed ACK and leaving room for the 4 events in flight; for a
+    // session not installed there is nothing to reset: done at once.
+    wire logic rst_alive = alive_q[rst_req_sid];
+    assign rst_req_ready = !rst_alive || (!dak_push && dak_count <= 5'(DQ - 6));
+    wire logic rst_push  = rst_req_valid && rst_req_ready && rst_alive;
+    logic rst_sent;
+    assign rst_done = (rst_req_valid && rst_req_ready && !rst_alive) || rst_sent;
     always_ff @(posedge clk) begin
         if (dak_push) dak_q[dak_wr_q[3:0]] <= dak_in;
+        else if (rst_push) dak_q[dak_wr_q[3:0]] <= {rst_req_sid, 32'd0, 1'b1};
     end
     localparam int NA = 4;
     localparam int NAW = SID_W + 32 + 32;           // {sid, SND.UNA, advertised window}
@@ -640,14 +665,14 @@ module ftoe_engine #(
 
     // Descriptor stage: an immediate ACK (the queue head), else an owed one (its session's
     // newest state), and the session's header (BRAM reads, 1 cycle).
-    logic           ad_valid_q, ad_owed_q;
+    logic           ad_valid_q, ad_owed_q, ad_rst_q;
     logic [SID_W-1:0] ad_sid_q;
     logic [AQW-1:0] ad_req_q;
     logic [HW-1:0]  ad_hdr_q;
     logic [RSW-1:0] ad_rcv_q;
     logic [31:0]    ad_snd_max_q, ad_una_q;
     logic           ad_ready;
-    wire logic [2:0] asn_used = (asn_wr_q - asn_rd_q) + 3'(ad_valid_q && ad_owed_q);
+    wire logic [2:0] asn_used = (asn_wr_q - asn_rd_q) + 3'(ad_valid_q && ad_owed_q && !ad_rst_q);
     wire logic take_owed = !ack_avail && dak_avail && asn_used < 3'(NA);
     wire logic [SID_W-1:0] ad_sid_in = take_owed ? dak_head[DQW-1 -: SID_W]
                                                  : ack_head[AQW-1 -: SID_W];
@@ -655,9 +680,10 @@ module ftoe_engine #(
     always_ff @(posedge clk) begin
         if (ad_advance) begin
             ad_owed_q    <= take_owed;
+            ad_rst_q     <= take_owed && dak_head[0];
             ad_sid_q     <= ad_sid_in;
             ad_req_q     <= ack_head;
-            ad_una_q     <= dak_head[31:0];
+            ad_una_q     <= dak_head[32:1];
             ad_hdr_q     <= tx_hdr[ad_sid_in];
             ad_rcv_q     <= rcv_shadow[ad_sid_in];
             ad_snd_max_q <= snd_max_shadow[ad_sid_in];
@@ -672,7 +698,7 @@ module ftoe_engine #(
             ad_valid_q <= 1'b0;
         end else begin
             if (ack_push) ack_wr_q <= ack_wr_q + 5'd1;
-            if (dak_push) dak_wr_q <= dak_wr_q + 5'd1;
+            if (dak_push || rst_push) dak_wr_q <= dak_wr_q + 5'd1;
             if (ad_advance) begin
                 ad_valid_q <= ack_avail || take_owed;
                 if (ack_avail) ack_rd_q <= ack_rd_q + 5'd1;
@@ -686,8 +712,9 @@ module ftoe_engine #(
     wire logic [31:0] ad_wnd    = ad_owed_q ? ad_rcv_q[RSW-33 -: 32] : ad_req_q[64:33];
     wire logic        ad_ts_en  = ad_owed_q ? ad_rcv_q[32] : ad_req_q[32];
     wire logic [31:0] ad_tsecr  = ad_owed_q ? ad_rcv_q[31:0] : ad_req_q[31:0];
-    // an owed ACK that left is reported to tcp_tx_session
-    wire logic asn_push = ad_valid_q && ad_ready && ad_owed_q;
+    // an owed ACK that left is reported to tcp_tx_session; an RST to cmd_exec
+    wire logic asn_push = ad_valid_q && ad_ready && ad_owed_q && !ad_rst_q;
+    assign rst_sent = ad_valid_q && ad_ready && ad_rst_q;
     always_ff @(posedge clk) begin
         if (asn_push) asn_q[asn_wr_q[1:0]] <= {ad_sid_q, ad_una_q, ad_wnd};
     end
@@ -707,13 +734,15 @@ module ftoe_engine #(
     endfunction
     wire logic [15:0] ad_window = window_field(ad_wnd, ad_wshift);
 
-    logic [63:0] acks_sent_q, acks_lost_q;
+    logic [63:0] acks_sent_q, acks_lost_q, rsts_sent_q;
     always_ff @(posedge clk) begin
         if (rst) begin
             acks_sent_q <= '0;
             acks_lost_q <= '0;
+            rsts_sent_q <= '0;
         end else begin
-            if (ad_valid_q && ad_ready) acks_sent_q <= acks_sent_q + 64'd1;
+            if (ad_valid_q && ad_ready && !ad_rst_q) acks_sent_q <= acks_sent_q + 64'd1;
+            if (rst_sent) rsts_sent_q <= rsts_sent_q + 64'd1;
             if (ack_req && ack_full) acks_lost_q <= acks_lost_q + 64'd1;
         end
     end
@@ -884,12 +913,15 @@ module ftoe_engine #(
         endcase
     end
     wire logic ev_valid = ev_pick != PICK_NONE;
-    wire logic ev_hs = ev_valid && ev_ready;
+    // an event of a session that is not installed is taken and dropped
+    wire logic ev_dead  = ev_pick != PICK_INIT && !alive_q[ev_sid];
+    wire logic ev_take  = ev_dead || ev_ready;
+    wire logic ev_hs = ev_valid && ev_take;
     assign tx_install_ready = ev_pick == PICK_INIT && ev_ready;
     assign tcb_ready = rx_wr_ready && tx_install_ready;
-    assign fin_cmd_ready = ev_pick == PICK_FIN && ev_ready;
-    assign q_ready = ev_pick == PICK_QUEUED && ev_ready;
-    assign tm_exp_ready = ev_pick == PICK_TIMER && ev_ready;
+    assign fin_cmd_ready = ev_pick == PICK_FIN && ev_take;
+    assign q_ready = ev_pick == PICK_QUEUED && ev_take;
+    assign tm_exp_ready = ev_pick == PICK_TIMER && ev_take;
 
     logic             t_valid, t_send, t_fin, t_rtx;
     logic [SID_W-1:0] t_sid;
@@ -904,7 +936,7 @@ module ftoe_engine #(
         .clk, .rst,
         .cfg_rto_min, .cfg_rto_max, .cfg_rto_initial, .cfg_clock_g(32'd1), .cfg_max_retries,
         .cfg_delack_enable, .cfg_delack_ticks, .cfg_rcv_buf(32'd65535),
-        .s_ev_valid(ev_valid), .s_ev_ready(ev_ready), .s_ev_sid(ev_sid), .s_ev_tag(ev_tag),
+        .s_ev_valid(ev_valid && !ev_dead), .s_ev_ready(ev_ready), .s_ev_sid(ev_sid), .s_ev_tag(ev_tag),
         .s_ev_kind(ev_kind), .s_ev_now(tm_now), .s_ev_seq(ev_seq), .s_ev_len(ev_len),
         .s_ev_fin(ev_fin), .s_ev_wnd(ev_wnd), .s_ev_acked(ev_acked), .s_ev_dup_ack(ev_dup),
         .s_ev_ack_now(1'b0), .s_ev_rtt_valid(1'b0), .s_ev_rtt(32'd0),
@@ -941,7 +973,7 @@ module ftoe_engine #(
     wire logic        t_fin_req = t_state[TXS_W-129];
     // an ACK owed by the delayed-ACK policy (only its events' outcomes say so)
     assign dak_push = t_valid && t_tag == TAG_RXACK && t_ack_now;
-    assign dak_in   = {t_sid, t_snd_una};
+    assign dak_in   = {t_sid, t_snd_una, 1'b0};
     // our FIN is acknowledged: an ACK moved SND.UNA past it (once: SND.UNA goes no further)
     assign fin_acked = t_valid && t_tag == TAG_ACKED && t_fin_req &&
                        t_snd_una == t_app_end + 32'd1;
@@ -1200,7 +1232,7 @@ module ftoe_engine #(
     assign snt_in = {dd_tag_q[RTAG_W-1 -: SID_W], dd_seq, dd_len_q, dd_fin, dd_rcv_wnd};
 
     logic [63:0] data_sent_q, rtx_sent_q, rto_exp_q, persist_exp_q, delack_exp_q, timeouts_q;
-    wire logic tm_taken = tm_exp_valid && tm_exp_ready;
+    wire logic tm_taken = tm_exp_valid && tm_exp_ready && !ev_dead;  // (applied, not dropped)
     always_ff @(posedge clk) begin
         if (rst) begin
             data_sent_q   <= '0;
@@ -1304,7 +1336,8 @@ module ftoe_engine #(
         else if (cnt_sel_q == 7'd64) cnt_value = persist_exp_q;
         else if (cnt_sel_q == 7'd65) cnt_value = delack_exp_q;
         else if (cnt_sel_q == 7'd66) cnt_value = timeouts_q;
-        else cnt_value = 64'(tm_stale);
+        else if (cnt_sel_q == 7'd67) cnt_value = 64'(tm_stale);
+        else cnt_value = rsts_sent_q;
     end
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
@@ -1438,7 +1471,7 @@ module ftoe_engine #(
         .s_desc_dst_mac(ad_mac), .s_desc_src_mac(cfg_mac),
         .s_desc_src_ip(ad_lip), .s_desc_dst_ip(ad_rip),
         .s_desc_src_port(ad_lport), .s_desc_dst_port(ad_rport),
-        .s_desc_seq(ad_seq), .s_desc_ack(ad_ack), .s_desc_flags(8'h10),
+        .s_desc_seq(ad_seq), .s_desc_ack(ad_ack), .s_desc_flags(ad_rst_q ? 8'h14 : 8'h10),
         .s_desc_window(ad_window), .s_desc_ts_enable(ad_ts_en),
         .s_desc_tsval(ts_clock_q + ad_ts_off), .s_desc_tsecr(ad_tsecr),
         .m_axis_tdata(ack_tdata), .m_axis_tkeep(ack_tkeep), .m_axis_tvalid(ack_tvalid),

@@ -84,6 +84,11 @@ package ftoe_pkg;
     //    it has given beyond it at most the TX buffer less one chunk, so APP_DATA never
     //    waits for room. APP_DATA for a session id out of range, or empty, is not executed.
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
+    //  ABORT: the 12 key bytes, as REMOVE; the engine first sends the session's RST
+    //    (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, RFC 9293 §3.10.5) from its newest
+    //    state, then removes it and answers REMOVED like REMOVE (for a session not
+    //    installed, no RST). REMOVE and ABORT stop the session's transmit side: a timer
+    //    left armed or a segment in flight sends nothing more.
     //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session.
     //  TIMEOUT: no payload; the session's RTO expired more than the configured number of
     //    times in a row: it sends nothing more until the host removes (or aborts) it.
@@ -93,7 +98,8 @@ package ftoe_pkg;
     //    lost, ACK segments sent, ACK requests lost (queue full), data segments sent
     //    (payload or FIN), segments retransmitted, RTO expiries, persist expiries
     //    (zero-window probes due), delayed-ACK expiries, TIMEOUT events, timer expiries
-    //    dropped as stale (a newer command replaced them), then 32-bit
+    //    dropped as stale (a newer command replaced them), RST segments sent (ABORT),
+    //    then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
     localparam logic [7:0]  HL_INSTALL_TS     = 8'h01;  // INSTALL flags: timestamps on
     localparam logic [7:0]  HL_INSTALL_HOST   = 8'h02;  // ... host-terminated (payload via the link)
@@ -104,8 +110,8 @@ package ftoe_pkg;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;
-    localparam int          HL_CNT_WORDS      = 68;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 6
-    localparam int          HL_COUNTERS_BYTES = 560;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CNT_WORDS      = 69;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 7
+    localparam int          HL_COUNTERS_BYTES = 568;  // 8 * HL_CNT_WORDS + 16
     localparam int          HL_CONFIG_BYTES   = 10;   // SET_CONFIG: addresses only
     localparam int          HL_CONFIG_TIMERS_BYTES = 28;  // ... with the timers
 

@@ -7,12 +7,14 @@
 //                    INSTALLED, arg = HL_RES_*
 //   REMOVE        -> connection-table remove -> REMOVED,   arg = HL_RES_*; when removed,
 //                    the session's last state as payload (s_snapshot, 12 bytes)
+//   ABORT         -> the session's RST first (m_rst, done when s_rst_done pulses), then
+//                    as REMOVE
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
 //   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
 //   SEND_FIN      -> m_fin (the session's FIN after its queued data; no answer)
 //   APP_DATA      -> the payload out on m_app for session m_app_sid (no answer)
 //   anything else -> payload drained, counted on `unsupported` (kinds a later engine
-//                    version executes: ABORT, RX_CREDIT; a SEND_FIN with a payload, an
+//                    version executes: RX_CREDIT; a SEND_FIN with a payload, an
 //                    empty APP_DATA, or a session id out of range)
 //
 // Latency:    a command is accepted in the cycle after the previous one finished;
@@ -83,6 +85,11 @@ module cmd_exec #(
     input  wire logic        m_app_tready,
     output wire logic        m_app_tlast,
     output wire logic [$clog2(SESSIONS)-1:0] m_app_sid,
+    // ABORT's RST: the engine sends it and pulses s_rst_done
+    output wire logic        m_rst_valid,
+    input  wire logic        m_rst_ready,
+    output wire logic [$clog2(SESSIONS)-1:0] m_rst_sid,
+    input  wire logic        s_rst_done,
     // FIN requests
     output wire logic        m_fin_valid,
     input  wire logic        m_fin_ready,
@@ -115,7 +122,7 @@ module cmd_exec #(
     localparam logic [3:0] IDLE = 4'd0, GATHER = 4'd1, TABLE = 4'd2, TABLE_WAIT = 4'd3,
                            ANSWER = 4'd4, ECHO = 4'd5, RAW = 4'd6, DRAIN = 4'd7,
                            CNT_READ = 4'd8, CNT_LATCH = 4'd9, CNT_SEND = 4'd10, TCB = 4'd11,
-                           FIN = 4'd12, SNAP = 4'd13, APP = 4'd14;
+                           FIN = 4'd12, SNAP = 4'd13, APP = 4'd14, RST = 4'd15;
     logic [3:0]   state_q;
     logic [7:0]   kind_q;
     logic [15:0]  len_q;
@@ -130,7 +137,8 @@ module cmd_exec #(
     wire logic is_ping   = s_cmd_kind == ftoe_pkg::HL_CMD_PING;
     wire logic is_config = s_cmd_kind == ftoe_pkg::HL_CMD_SET_CONFIG;
     wire logic is_table  = s_cmd_kind == ftoe_pkg::HL_CMD_INSTALL ||
-                           s_cmd_kind == ftoe_pkg::HL_CMD_REMOVE;
+                           s_cmd_kind == ftoe_pkg::HL_CMD_REMOVE ||
+                           s_cmd_kind == ftoe_pkg::HL_CMD_ABORT;
     wire logic is_count  = s_cmd_kind == ftoe_pkg::HL_CMD_READ_COUNTERS;
     wire logic is_raw    = s_cmd_kind == ftoe_pkg::HL_CMD_RAW_TX;
     wire logic is_fin    = s_cmd_kind == ftoe_pkg::HL_CMD_SEND_FIN;
@@ -166,7 +174,12 @@ module cmd_exec #(
     // and answers short or out-of-range commands).
     wire logic ct_ok  = kind_q != ftoe_pkg::HL_CMD_SET_CONFIG && long_enough && sid_ok;
     assign m_ct_valid  = state_q == TABLE && ct_ok;
-    assign m_ct_remove = kind_q == ftoe_pkg::HL_CMD_REMOVE;
+    assign m_ct_remove = kind_q == ftoe_pkg::HL_CMD_REMOVE || kind_q == ftoe_pkg::HL_CMD_ABORT;
+    wire logic is_abort_q = kind_q == ftoe_pkg::HL_CMD_ABORT;
+    // RST: the request is offered until taken, then the block waits for s_rst_done
+    logic rst_asked_q;
+    assign m_rst_valid = state_q == RST && !rst_asked_q;
+    assign m_rst_sid   = session_q[SID_W-1:0];
     assign m_ct_key    = {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2), gb(gather_q, 3),
                           gb(gather_q, 4), gb(gather_q, 5), gb(gather_q, 6), gb(gather_q, 7),
                           gb(gather_q, 8), gb(gather_q, 9), gb(gather_q, 10), gb(gather_q, 11)};
@@ -235,9 +248,16 @@ module cmd_exec #(
                     if (got_q != 7'd127) got_q <= got_q + 7'd1;
                     // an INSTALL's session state goes first, then its key to the table
                     if (s_pay_tlast) state_q <= is_install_q && got_q + 7'd1 >= 7'(IB) &&
-                                                sid_ok ? TCB : TABLE;
+                                                sid_ok ? TCB :
+                                                is_abort_q && got_q + 7'd1 >= 7'(ftoe_pkg::HL_KEY_BYTES) &&
+                                                sid_ok ? RST : TABLE;
+                    rst_asked_q <= 1'b0;
                 end
                 TCB: if (m_tcb_ready) state_q <= TABLE;
+                RST: begin
+                    if (m_rst_valid && m_rst_ready) rst_asked_q <= 1'b1;
+                    if (s_rst_done) state_q <= TABLE;
+                end
                 FIN: if (m_fin_ready) state_q <= IDLE;
                 SNAP: if (out_hs) begin
                     snap_q <= {snap_q[87:0], 8'd0};

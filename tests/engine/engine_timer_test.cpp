@@ -3,7 +3,8 @@
 // the RTO following the round trip the engine measured (§2), the persist timer probing
 // a zero window with backoff until it opens (RFC 9293 §3.8.6.1), and fast retransmit
 // with NewReno recovery repairing a loss long before any timeout (RFC 5681, RFC 6582),
-// and the delayed-ACK policy (every second full-size segment, else the timer).
+// the delayed-ACK policy (every second full-size segment, else the timer), and REMOVE /
+// ABORT stopping a session's transmit side (ABORT's RST first).
 // The timers run on the engine's tick time base (one tick every 16 cycles here); the
 // expected instants are in ticks, with one tick plus the engine's own path latency
 // allowed, since a deadline is reached only on a tick.
@@ -21,7 +22,9 @@
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
 #include "frame.hpp"
+#include "eth_rx_parse.hpp"
 #include "tcp_peer.hpp"
+#include "tcp_rx.hpp"
 
 namespace ftoe::sim {
 namespace {
@@ -360,6 +363,69 @@ void delayed_acks_follow_the_policy() {
 }
 TEST(EngineTimers, DelayedAcksFollowThePolicy) { delayed_acks_follow_the_policy<Engine>(); }
 TEST(EngineTimers512, DelayedAcksFollowThePolicy) { delayed_acks_follow_the_policy<Engine512>(); }
+
+// REMOVE and ABORT stop a session's transmit side: its data is outstanding and its RTO
+// armed, yet nothing more leaves after the command; ABORT first sends the session's RST
+// (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>) and REMOVED carries the same SND.NXT. An
+// ABORT of a session not installed sends no RST and answers MISSING.
+template <class E>
+void removed_session_sends_nothing_more(bool abort) {
+    E e(options(abort ? 13 : 15));
+    driver::EngineTimers t;
+    t.rto_min = 50;
+    t.rto_initial = 200;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000506, kOurIp, 45005, 80};
+    p.mss = 1460;
+    p.drop = [](uint32_t, uint16_t) { return true; };
+    install(e, 26, p, 9000, 77);
+    std::mt19937_64 rng(6);
+    e.send_app(26, random_bytes(rng, 1000));
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.data_segments == 1; }, 100000));
+    const std::size_t frames_before = e.tx_frames.size();
+    e.send_command(abort ? Kind::kAbort : Kind::kRemove, 26, 0,
+                   driver::table_key_payload(p.tuple));
+    const auto m = next_engine_message(e, 100000);
+    ASSERT_EQ(m.kind, Kind::kRemoved);
+    EXPECT_EQ(driver::TableResult(m.arg), driver::TableResult::kRemoved);
+    ASSERT_EQ(m.payload.size(), 12u);
+    const uint32_t snd_nxt = uint32_t(m.payload[0]) << 24 | uint32_t(m.payload[1]) << 16 |
+                             uint32_t(m.payload[2]) << 8 | m.payload[3];
+    EXPECT_EQ(snd_nxt, 9001u + 1000u);
+    // 10 RTOs' worth of time: nothing but (for ABORT) the one RST
+    (void)exchange(e, by_port, seen, [] { return false; }, 2000 * kCyclesPerTick);
+    EXPECT_EQ(p.data_segments, 1u) << "the removed session retransmitted";
+    ASSERT_EQ(e.tx_frames.size(), frames_before + (abort ? 1 : 0));
+    if (abort) {
+        kernel::RxParseConfig as_peer;
+        as_peer.our_mac = test::kPeerMac;
+        as_peer.our_ip = p.tuple.remote_ip;
+        const Bytes& f = e.tx_frames.back();
+        const auto r = kernel::eth_rx_parse(f.data(), int(f.size()), false, as_peer);
+        EXPECT_EQ(r.reason, driver::RxReason::kTcp) << "the RST is a valid segment";
+        EXPECT_EQ(r.flags, kernel::tcp_flag::kRst | kernel::tcp_flag::kAck);
+        EXPECT_EQ(r.seq, 9001u + 1000u) << "SND.NXT";
+        EXPECT_EQ(r.ack, 78u) << "RCV.NXT";
+        EXPECT_EQ(r.payload_len, 0u);
+    }
+    const auto c = read_engine_counters(e);
+    EXPECT_EQ(c.rsts_sent, abort ? 1u : 0u);
+    EXPECT_EQ(c.rto_expiries, 0u) << "the armed RTO fired into a removed session";
+    EXPECT_EQ(c.retransmissions, 0u);
+    // ABORT again: no session any more
+    e.send_command(Kind::kAbort, 26, 0, driver::table_key_payload(p.tuple));
+    const auto again = next_engine_message(e, 100000);
+    EXPECT_EQ(again.kind, Kind::kRemoved);
+    EXPECT_EQ(driver::TableResult(again.arg), driver::TableResult::kMissing);
+    e.run(1000);
+    EXPECT_EQ(e.tx_frames.size(), frames_before + (abort ? 1 : 0)) << "an RST for no session";
+}
+TEST(EngineTimers, RemovedSessionSendsNothingMore) { removed_session_sends_nothing_more<Engine>(false); }
+TEST(EngineTimers, AbortSendsRstThenRemoves) { removed_session_sends_nothing_more<Engine>(true); }
+TEST(EngineTimers512, AbortSendsRstThenRemoves) { removed_session_sends_nothing_more<Engine512>(true); }
 
 }  // namespace
 }  // namespace ftoe::sim
