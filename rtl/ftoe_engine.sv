@@ -369,7 +369,7 @@ module ftoe_engine #(
     logic [SID_W-1:0]  o_sid;
     logic [1:0]        o_tag;                       // {had payload, had ACK flag}
     logic [31:0]       o_rcv_nxt, o_rcv_wnd, o_snd_una, o_snd_wnd, o_acked, o_snd_nxt;
-    logic [31:0]       o_ts_recent, o_delivered;
+    logic [31:0]       o_ts_recent, o_delivered, o_credited;
     logic              o_ts_en;
     logic [15:0]       o_deliver_offset, o_deliver_len;
     // A segment enters tcp_rx only when the queue of ACK events to the transmit side has
@@ -404,7 +404,7 @@ module ftoe_engine #(
         .m_valid(o_valid), .m_sid(o_sid), .m_tag(o_tag),
         .m_rcv_nxt(o_rcv_nxt), .m_rcv_wnd(o_rcv_wnd), .m_snd_una(o_snd_una),
         .m_snd_wnd(o_snd_wnd), .m_snd_nxt(o_snd_nxt), .m_ts_enabled(o_ts_en),
-        .m_ts_recent(o_ts_recent), .m_delivered_total(o_delivered),
+        .m_ts_recent(o_ts_recent), .m_delivered_total(o_delivered), .m_credited(o_credited),
         .m_deliver(o_deliver), .m_deliver_offset(o_deliver_offset),
         .m_deliver_len(o_deliver_len), .m_ack_now(o_ack_now), .m_ack_due(o_ack_due),
         .m_challenge_ack(o_challenge), .m_rst_event(o_rst), .m_syn_event(o_syn),
@@ -627,7 +627,10 @@ module ftoe_engine #(
     // outcomes; events that can produce one enter tcp_tx only while there is room for
     // them and the 4 in flight, so none is lost. Their segment-sent reports queue in asn_q.
     localparam int DQ = 16;
-    localparam int DQW = SID_W + 32 + 1;            // {sid, SND.UNA, RST (ABORT's)}
+    localparam int DQW = SID_W + 32 + 2;            // {sid, SND.UNA, kind}
+    localparam logic [1:0] DK_OWED = 2'd0,          // the delayed-ACK policy's (reported back)
+                           DK_RST = 2'd1,           // ABORT's RST
+                           DK_WINDOW = 2'd2;        // a window update
     logic [DQW-1:0] dak_q [DQ];
     logic [4:0] dak_wr_q, dak_rd_q;
     wire logic [4:0] dak_count = dak_wr_q - dak_rd_q;
@@ -644,9 +647,14 @@ module ftoe_engine #(
     wire logic rst_push  = rst_req_valid && rst_req_ready && rst_alive;
     logic rst_sent;
     assign rst_done = (rst_req_valid && rst_req_ready && !rst_alive) || rst_sent;
+    // A window update (below) waits in one slot for a cycle with neither.
+    logic             wu_pend_q;
+    logic [SID_W-1:0] wu_pend_sid_q;
+    wire logic wu_push = wu_pend_q && !dak_push && !rst_push && dak_count <= 5'(DQ - 6);
     always_ff @(posedge clk) begin
         if (dak_push) dak_q[dak_wr_q[3:0]] <= dak_in;
-        else if (rst_push) dak_q[dak_wr_q[3:0]] <= {rst_req_sid, 32'd0, 1'b1};
+        else if (rst_push) dak_q[dak_wr_q[3:0]] <= {rst_req_sid, 32'd0, DK_RST};
+        else if (wu_push) dak_q[dak_wr_q[3:0]] <= {wu_pend_sid_q, 32'd0, DK_WINDOW};
     end
     localparam int NA = 4;
     localparam int NAW = SID_W + 32 + 32;           // {sid, SND.UNA, advertised window}
@@ -662,6 +670,17 @@ module ftoe_engine #(
     localparam int RSW = 32 + 32 + 1 + 32;
     logic [RSW-1:0] rcv_shadow [SESSIONS];
     logic [31:0]    snd_max_shadow [SESSIONS];
+    // The window the engine advertises is the newest decision's RCV.WND plus what the
+    // consumer has taken since (the consumer's count, less the count that decision
+    // credited), so owed ACKs and data segments sent later advertise the space the
+    // consumer has freed by then. adv_re: the right edge each session last advertised.
+    logic [31:0] cons_tab [SESSIONS];               // the consumer's count
+    logic [31:0] cred_shadow [SESSIONS];            // the newest decision's credited count
+    logic [31:0] adv_re [SESSIONS];
+    function automatic logic [31:0] wnd_now(input logic [31:0] wnd, input logic [31:0] credited,
+                                            input logic [31:0] consumed);
+        wnd_now = wnd + (consumed - credited);
+    endfunction
 
     // Descriptor stage: an immediate ACK (the queue head), else an owed one (its session's
     // newest state), and the session's header (BRAM reads, 1 cycle).
@@ -670,9 +689,11 @@ module ftoe_engine #(
     logic [AQW-1:0] ad_req_q;
     logic [HW-1:0]  ad_hdr_q;
     logic [RSW-1:0] ad_rcv_q;
-    logic [31:0]    ad_snd_max_q, ad_una_q;
+    logic [31:0]    ad_snd_max_q, ad_una_q, ad_cred_q, ad_cons_q;
+    logic [1:0]     ad_kind_q;
     logic           ad_ready;
-    wire logic [2:0] asn_used = (asn_wr_q - asn_rd_q) + 3'(ad_valid_q && ad_owed_q && !ad_rst_q);
+    wire logic ad_report = ad_owed_q && ad_kind_q == DK_OWED;
+    wire logic [2:0] asn_used = (asn_wr_q - asn_rd_q) + 3'(ad_valid_q && ad_report);
     wire logic take_owed = !ack_avail && dak_avail && asn_used < 3'(NA);
     wire logic [SID_W-1:0] ad_sid_in = take_owed ? dak_head[DQW-1 -: SID_W]
                                                  : ack_head[AQW-1 -: SID_W];
@@ -680,10 +701,13 @@ module ftoe_engine #(
     always_ff @(posedge clk) begin
         if (ad_advance) begin
             ad_owed_q    <= take_owed;
-            ad_rst_q     <= take_owed && dak_head[0];
+            ad_rst_q     <= take_owed && dak_head[1:0] == DK_RST;
+            ad_kind_q    <= dak_head[1:0];
             ad_sid_q     <= ad_sid_in;
             ad_req_q     <= ack_head;
-            ad_una_q     <= dak_head[32:1];
+            ad_una_q     <= dak_head[33:2];
+            ad_cred_q    <= cred_shadow[ad_sid_in];
+            ad_cons_q    <= cons_tab[ad_sid_in];
             ad_hdr_q     <= tx_hdr[ad_sid_in];
             ad_rcv_q     <= rcv_shadow[ad_sid_in];
             ad_snd_max_q <= snd_max_shadow[ad_sid_in];
@@ -698,7 +722,7 @@ module ftoe_engine #(
             ad_valid_q <= 1'b0;
         end else begin
             if (ack_push) ack_wr_q <= ack_wr_q + 5'd1;
-            if (dak_push || rst_push) dak_wr_q <= dak_wr_q + 5'd1;
+            if (dak_push || rst_push || wu_push) dak_wr_q <= dak_wr_q + 5'd1;
             if (ad_advance) begin
                 ad_valid_q <= ack_avail || take_owed;
                 if (ack_avail) ack_rd_q <= ack_rd_q + 5'd1;
@@ -709,11 +733,12 @@ module ftoe_engine #(
     // the descriptor's fields
     wire logic [31:0] ad_seq    = ad_owed_q ? ad_snd_max_q : ad_req_q[AQW-SID_W-1 -: 32];
     wire logic [31:0] ad_ack    = ad_owed_q ? ad_rcv_q[RSW-1 -: 32] : ad_req_q[AQW-SID_W-33 -: 32];
-    wire logic [31:0] ad_wnd    = ad_owed_q ? ad_rcv_q[RSW-33 -: 32] : ad_req_q[64:33];
+    wire logic [31:0] ad_wnd    = ad_owed_q ? wnd_now(ad_rcv_q[RSW-33 -: 32], ad_cred_q, ad_cons_q)
+                                            : ad_req_q[64:33];
     wire logic        ad_ts_en  = ad_owed_q ? ad_rcv_q[32] : ad_req_q[32];
     wire logic [31:0] ad_tsecr  = ad_owed_q ? ad_rcv_q[31:0] : ad_req_q[31:0];
     // an owed ACK that left is reported to tcp_tx_session; an RST to cmd_exec
-    wire logic asn_push = ad_valid_q && ad_ready && ad_owed_q && !ad_rst_q;
+    wire logic asn_push = ad_valid_q && ad_ready && ad_report;
     assign rst_sent = ad_valid_q && ad_ready && ad_rst_q;
     always_ff @(posedge clk) begin
         if (asn_push) asn_q[asn_wr_q[1:0]] <= {ad_sid_q, ad_una_q, ad_wnd};
@@ -973,7 +998,7 @@ module ftoe_engine #(
     wire logic        t_fin_req = t_state[TXS_W-129];
     // an ACK owed by the delayed-ACK policy (only its events' outcomes say so)
     assign dak_push = t_valid && t_tag == TAG_RXACK && t_ack_now;
-    assign dak_in   = {t_sid, t_snd_una, 1'b0};
+    assign dak_in   = {t_sid, t_snd_una, DK_OWED};
     // our FIN is acknowledged: an ACK moved SND.UNA past it (once: SND.UNA goes no further)
     assign fin_acked = t_valid && t_tag == TAG_ACKED && t_fin_req &&
                        t_snd_una == t_app_end + 32'd1;
@@ -1175,6 +1200,13 @@ module ftoe_engine #(
     // Receive state for the segments' ACK and window fields: tcp_rx's newest decision
     // (or the install), per session. {RCV.NXT, RCV.WND, timestamps on, TS.Recent}
     always_ff @(posedge clk) begin
+        if (o_valid) cred_shadow[o_sid] <= o_credited;
+        else if (tcb_valid && tcb_ready) cred_shadow[ct_cmd_sid] <= 32'd0;
+        // (tcp_rx_session takes an install only in a cycle without a consumer report)
+        if (cs_valid) cons_tab[cs_sid] <= cs_count;
+        else if (tcb_valid && tcb_ready) cons_tab[ct_cmd_sid] <= 32'd0;
+    end
+    always_ff @(posedge clk) begin
         if (o_valid)
             rcv_shadow[o_sid] <= {o_rcv_nxt, o_rcv_wnd, o_ts_en, o_ts_recent};
         else if (tcb_valid && tcb_ready)
@@ -1206,6 +1238,7 @@ module ftoe_engine #(
     logic [15:0]       dd_len_q, dd_sum_q;
     logic [HW-1:0]     dd_hdr_q;
     logic [RSW-1:0]    dd_rcv_q;
+    logic [31:0]       dd_cred_q, dd_cons_q;
     logic              dd_ready;
     wire logic dd_advance = !dd_valid_q || (dd_ready && !snt_full);
     assign sd_ready = dd_advance;
@@ -1216,6 +1249,8 @@ module ftoe_engine #(
             dd_sum_q <= sd_sum;
             dd_hdr_q <= tx_hdr[sd_tag[RTAG_W-1 -: SID_W]];
             dd_rcv_q <= rcv_shadow[sd_tag[RTAG_W-1 -: SID_W]];
+            dd_cred_q <= cred_shadow[sd_tag[RTAG_W-1 -: SID_W]];
+            dd_cons_q <= cons_tab[sd_tag[RTAG_W-1 -: SID_W]];
         end
         if (rst) dd_valid_q <= 1'b0;
         else if (dd_advance) dd_valid_q <= sd_valid;
@@ -1223,12 +1258,57 @@ module ftoe_engine #(
     wire logic [31:0] dd_seq     = dd_tag_q[32:1];
     wire logic        dd_fin     = dd_tag_q[0];
     wire logic [31:0] dd_rcv_nxt = dd_rcv_q[RSW-1 -: 32];
-    wire logic [31:0] dd_rcv_wnd = dd_rcv_q[RSW-33 -: 32];
+    wire logic [31:0] dd_rcv_wnd = wnd_now(dd_rcv_q[RSW-33 -: 32], dd_cred_q, dd_cons_q);
     wire logic        dd_ts_en   = dd_rcv_q[32];
     wire logic [31:0] dd_tsecr   = dd_rcv_q[31:0];
     wire logic [15:0] dd_window  = window_field(dd_rcv_wnd, dd_hdr_q[35:32]);
     wire logic dd_hs = dd_valid_q && dd_ready && !snt_full;
     assign snt_push = dd_hs;
+
+    // The right edge each session last advertised, as the peer reads the window field:
+    // ACKs (not ABORT's RST), data segments (an ACK in the same cycle goes first: the
+    // edge is then an ACK's, and a window update may come one segment early), install.
+    wire logic [31:0] ad_adv_edge = ad_ack + (32'(ad_window) << ad_wshift);
+    wire logic [31:0] dd_adv_edge = dd_rcv_nxt + (32'(dd_window) << dd_hdr_q[35:32]);
+    always_ff @(posedge clk) begin
+        if (ad_valid_q && ad_ready && !ad_rst_q) adv_re[ad_sid_q] <= ad_adv_edge;
+        else if (dd_hs) adv_re[dd_tag_q[RTAG_W-1 -: SID_W]] <= dd_adv_edge;
+        else if (tcb_valid && tcb_ready)
+            adv_re[ct_cmd_sid] <= ib32(install_bytes, 12) + ib32(install_bytes, 16);
+    end
+
+    // Window updates (RFC 9293 §3.8.6.2.2, receiver SWS avoidance): when the consumer
+    // takes a packet, the window the session could offer now (its right edge moved by
+    // the bytes taken) is compared with what the peer sees left of the last one; an ACK
+    // goes when the new window is at least twice that and at least WIN_UPDATE_BYTES more,
+    // so a zero window reopens without waiting for the peer's probe while a consumer
+    // that keeps up (the peer sees most of its window) adds no ACKs.
+    localparam logic [31:0] WIN_UPDATE_BYTES = 32'(TX_MAX_SEG);
+    logic             wu_v_q;
+    logic [SID_W-1:0] wu_sid_q;
+    logic [63:0]      wu_rcv_q;                     // {RCV.NXT, RCV.WND} of the newest decision
+    logic [31:0]      wu_cred_q, wu_cons_q, wu_re_q;
+    always_ff @(posedge clk) begin
+        wu_sid_q  <= cs_sid;
+        wu_cons_q <= cs_count;
+        wu_rcv_q  <= rcv_shadow[cs_sid][RSW-1 -: 64];
+        wu_cred_q <= cred_shadow[cs_sid];
+        wu_re_q   <= adv_re[cs_sid];
+        if (rst) wu_v_q <= 1'b0;
+        else     wu_v_q <= cs_valid;
+    end
+    wire logic [31:0] wu_nxt  = wu_rcv_q[63:32];
+    wire logic [31:0] wu_new  = wnd_now(wu_rcv_q[31:0], wu_cred_q, wu_cons_q);
+    wire logic [31:0] wu_seen_raw = wu_re_q - wu_nxt;
+    wire logic [31:0] wu_seen = wu_seen_raw[31] ? 32'd0 : wu_seen_raw;  // (edge behind: none)
+    wire logic wu_due = wu_v_q && wu_new >= {wu_seen[30:0], 1'b0} &&
+                        wu_new - wu_seen >= WIN_UPDATE_BYTES && wu_new > wu_seen;
+    always_ff @(posedge clk) begin
+        if (rst) wu_pend_q <= 1'b0;
+        else if (wu_due) wu_pend_q <= 1'b1;         // (a newer one takes the slot)
+        else if (wu_push) wu_pend_q <= 1'b0;
+        if (wu_due) wu_pend_sid_q <= wu_sid_q;
+    end
     assign snt_in = {dd_tag_q[RTAG_W-1 -: SID_W], dd_seq, dd_len_q, dd_fin, dd_rcv_wnd};
 
     logic [63:0] data_sent_q, rtx_sent_q, rto_exp_q, persist_exp_q, delack_exp_q, timeouts_q;

@@ -89,6 +89,7 @@ module tcp_rx_session #(
     output logic                             m_ts_enabled,
     output logic [31:0]                      m_ts_recent,     // after this segment
     output logic [31:0]                      m_delivered_total, // bytes delivered, with these
+    output logic [31:0]                      m_credited,      // consumer's count m_rcv_wnd includes
     output logic                             m_deliver,
     output logic [15:0]                      m_deliver_offset,
     output logic [15:0]                      m_deliver_len,
@@ -278,6 +279,7 @@ module tcp_rx_session #(
         m_snd_nxt    = a_snd_nxt;
         m_ts_enabled = a_ts_en;
         m_ts_recent  = a_ts_recent;
+        m_credited   = a_consumed;
         m_tag    = a_tag[TAG_W-1:0];
     end
 endmodule

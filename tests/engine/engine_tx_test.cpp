@@ -255,5 +255,85 @@ TEST(EngineTx512, DataSegmentLeavesAtStatedLatency) {
     data_segment_leaves_at_stated_latency<Engine512>();
 }
 
+// Receiver flow control with a small window (8 KiB): while the app takes nothing the
+// peer fills the window and stops (the engine's ACKs advertise what is left, down to
+// nothing usable); when the app starts taking data the engine sends a window update by
+// itself (RFC 9293 §3.8.6.2.2), the peer resumes without probing, and every byte
+// arrives. Once the app keeps up, the peer sees most of the window and no updates are
+// added: ACKs stay one per data segment.
+template <class E>
+void window_update_reopens_the_window() {
+    EngineSimOptions o;
+    o.seed = 19;
+    E e(o);
+    e.set_app_ready_percent(0);
+    configure_engine(e, kOurMac, kOurIp);
+    Peer p;
+    p.tuple = {0x0a000701, kOurIp, 47000, 80};
+    p.mss = 1460;
+    driver::SessionState st;
+    st.rcv_nxt = 5001;
+    st.rcv_wnd = 8192;
+    st.snd_una = st.snd_nxt = 101;
+    st.snd_wnd = st.max_snd_wnd = 65535;
+    st.peer_mac = test::kPeerMac;
+    st.mss = 1460;
+    ASSERT_EQ(engine_table_command(e, Kind::kInstall, 40, p.tuple, st),
+              driver::TableResult::kInserted);
+    p.rcv_nxt = 101;
+    p.snd_nxt = 5001;
+    p.their_ack = 5001;
+    p.their_wnd = 8192;
+    std::mt19937_64 rng(29);
+    const Bytes data = random_bytes(rng, 40000);
+    std::size_t off = 0;
+    uint64_t segments = 0;
+    const auto send_more = [&] {
+        const std::size_t len = std::min<std::size_t>(1000, data.size() - off);
+        if (len == 0 || p.snd_nxt + uint32_t(len) - p.their_ack > p.their_wnd) return;
+        TcpFrameSpec s;
+        s.src_ip = p.tuple.remote_ip;
+        s.dst_ip = kOurIp;
+        s.src_port = p.tuple.remote_port;
+        s.dst_port = p.tuple.local_port;
+        s.seq = p.snd_nxt;
+        s.ack = p.rcv_nxt;
+        s.payload.assign(data.begin() + long(off), data.begin() + long(off + len));
+        off += len;
+        p.snd_nxt += uint32_t(len);
+        ++segments;
+        e.send_frame(build_tcp_frame(s));
+    };
+    std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    // The window fills: everything sent is acknowledged and no 1000-byte segment fits.
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+        return p.their_ack == p.snd_nxt && p.their_wnd < 1000 && off > 0;
+    }, 200000, send_more)) << "the window never closed";
+    const uint64_t sent_when_closed = segments;
+    EXPECT_EQ(sent_when_closed, 8u) << "8 KiB of window, 1000-byte segments";
+    const uint64_t acks_before = p.pure_acks;
+    // The app catches up: a window update must come with no segment from the peer.
+    e.set_app_ready_percent(100);
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.their_wnd >= 1000; }, 20000))
+        << "no window update after the app took the data";
+    EXPECT_EQ(segments, sent_when_closed) << "the update came unprompted";
+    EXPECT_GT(p.pure_acks, acks_before);
+    EXPECT_GE(p.their_wnd, 2048u) << "at least WIN_UPDATE_BYTES";
+    // The rest flows; with the app keeping up no updates are added.
+    const uint64_t acks_resumed = p.pure_acks, segs_resumed = segments;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+        return off == data.size() && p.their_ack == p.snd_nxt;
+    }, 2000000, send_more));
+    e.run(2000);
+    Bytes got;
+    for (const auto& pk : e.app_rx) got.insert(got.end(), pk.bytes.begin(), pk.bytes.end());
+    EXPECT_TRUE(got == data) << got.size() << " of " << data.size() << " bytes";
+    EXPECT_LE(p.pure_acks - acks_resumed, segments - segs_resumed + 2)
+        << "window updates on top of the ACKs of a consumer that keeps up";
+}
+TEST(EngineTx, WindowUpdateReopensTheWindow) { window_update_reopens_the_window<Engine>(); }
+TEST(EngineTx512, WindowUpdateReopensTheWindow) { window_update_reopens_the_window<Engine512>(); }
+
 }  // namespace
 }  // namespace ftoe::sim
