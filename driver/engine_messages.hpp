@@ -51,7 +51,8 @@ const char* seg_outcome_name(SegOutcome o);  // the SystemVerilog suffix: SEG_<n
 constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
 constexpr int kCountersSeg = 16;   // by SegOutcome
-constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 7;
+constexpr int kCountersEvt = 16;   // events sent, by kind - 0x80
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 7 + kCountersEvt;
 constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
@@ -71,10 +72,12 @@ struct EngineCounters {
     uint64_t timeouts = 0;              // TIMEOUT events: retries exhausted
     uint64_t stale_timer_expiries = 0;  // expiries a newer timer command replaced
     uint64_t rsts_sent = 0;             // RST segments the engine sent (ABORT)
+    std::array<uint64_t, kCountersEvt> events{};  // events sent on the host link, by kind
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }
     uint64_t seg_at(SegOutcome o) const { return seg[uint8_t(o)]; }
+    uint64_t events_of(Kind k) const { return events[uint8_t(k) & 0x0F]; }
     uint64_t rx_total() const;
 };
 
@@ -101,6 +104,9 @@ struct SessionState {
     uint32_t tsval_now = 0;  // our TSval now (ms clock): the engine's TSvals continue it
     uint16_t mss = 536;      // the peer's MSS: the engine's segments carry at most this
 };
+// RAW_TX arg bits: the checksums the engine fills (rtl/ftoe_pkg.sv HL_RAWTX_FILL_*)
+constexpr uint16_t kRawTxFillIp = 0x0001;
+constexpr uint16_t kRawTxFillL4 = 0x0002;
 // INSTALL flag bits and ACKED arg bits (rtl/ftoe_pkg.sv HL_INSTALL_*, HL_ACKED_*)
 constexpr uint8_t kInstallTimestamps = 0x01;
 constexpr uint8_t kInstallHost = 0x02;

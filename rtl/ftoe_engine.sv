@@ -17,7 +17,7 @@
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx
-//   raw TX frames -> raw_tx_pack --------------------------------> tx_frame_mux -> MAC TX
+//   raw TX frames -> raw_tx_csum (checksums filled) -> raw_tx_pack -> tx_frame_mux -> MAC TX
 //   app TX | APP_DATA (host sessions; SND.UNA back as ACKED(data) events)
 //          -> tx_buf_wr -> memory port; events (install, SENT, ACK, timer expiry, data
 //          received, SEND_FIN, queued, kick) -> tcp_tx_session -> timer commands ->
@@ -177,6 +177,7 @@ module ftoe_engine #(
     logic        unsupported;
     logic [7:0]  raw_data;
     logic        raw_valid, raw_ready, raw_last;
+    logic [1:0]  raw_fill;
     logic        ce_evt_valid, ce_evt_ready, ce_pay_valid, ce_pay_ready, ce_pay_last;
     logic        fin_cmd_valid, fin_cmd_ready;
     logic [7:0]  hap_data;                          // APP_DATA bytes of a host session
@@ -205,7 +206,7 @@ module ftoe_engine #(
         .s_snapshot(removed_snapshot),
         .cnt_idx, .cnt_value, .unsupported,
         .m_raw_tdata(raw_data), .m_raw_tvalid(raw_valid), .m_raw_tready(raw_ready),
-        .m_raw_tlast(raw_last),
+        .m_raw_tlast(raw_last), .m_raw_fill(raw_fill),
         .m_fin_valid(fin_cmd_valid), .m_fin_ready(fin_cmd_ready), .m_fin_sid(fin_cmd_sid),
         .m_app_tdata(hap_data), .m_app_tvalid(hap_valid), .m_app_tready(hap_ready),
         .m_app_tlast(hap_last), .m_app_sid(hap_sid),
@@ -358,7 +359,9 @@ module ftoe_engine #(
     // still arriving), so a removed session sends nothing more.
     logic [SESSIONS-1:0] alive_q;
     always_ff @(posedge clk) begin
+        /* verilator lint_off WIDTHCONCAT */  // one bit per session: 65536 at the largest SESSIONS
         if (rst) alive_q <= '0;
+        /* verilator lint_on WIDTHCONCAT */
         else if (tcb_valid && tcb_ready) alive_q[ct_cmd_sid] <= 1'b1;
         else if (ct_res_valid && 16'(ct_res_code) == ftoe_pkg::HL_RES_REMOVED)
             alive_q[ct_cmd_sid] <= 1'b0;             // (cmd_exec holds the session until then)
@@ -1048,7 +1051,9 @@ module ftoe_engine #(
         if (pg_push) pg_q[pg_wr_q[SID_W-1:0]] <= pg_sid_q;
         pg_una_q <= una_shadow[pg_head];
         if (rst) begin
+            /* verilator lint_off WIDTHCONCAT */  // one bit per session (see alive_q)
             pg_queued_q <= '0;
+            /* verilator lint_on WIDTHCONCAT */
             pg_wr_q     <= '0;
             pg_rd_q     <= '0;
             pg_stable_q <= 1'b0;
@@ -1383,8 +1388,12 @@ module ftoe_engine #(
     stat_counters #(.N(ftoe_pkg::HL_CNT_SEG), .W(64)) u_seg_counters (
         .clk, .rst, .s_inc_valid(o_valid), .s_inc_idx(outcome),
         .rd_idx(seg_rd[3:0]), .rd_value(seg_count), .ready(seg_cnt_ready));
-    wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, seg_cnt_ready, err_code[15:3],
-                              seg_rd[6:4]};
+    // events sent on the host link, by kind (the bank is below the event arbiter)
+    logic [63:0] evt_count;
+    logic        evt_cnt_ready;
+    wire logic [6:0] evt_rd = cnt_idx - 7'd69;
+    wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, seg_cnt_ready, evt_cnt_ready,
+                              err_code[15:3], seg_rd[6:4], evt_rd[6:4], evt_kind[7:4]};
 
     logic [63:0] err_lost_q, unsupported_q, sev_lost_q;
     logic [6:0]  cnt_sel_q;
@@ -1417,7 +1426,8 @@ module ftoe_engine #(
         else if (cnt_sel_q == 7'd65) cnt_value = delack_exp_q;
         else if (cnt_sel_q == 7'd66) cnt_value = timeouts_q;
         else if (cnt_sel_q == 7'd67) cnt_value = 64'(tm_stale);
-        else cnt_value = rsts_sent_q;
+        else if (cnt_sel_q == 7'd68) cnt_value = rsts_sent_q;
+        else cnt_value = evt_count;
     end
 
     // ---- Event arbiter: one event at a time into hl_tx ---------------------------------------
@@ -1495,6 +1505,10 @@ module ftoe_engine #(
         endcase
     end
     wire logic evt_hs = evt_valid && evt_ready;
+    // (a COUNTERS answer's header is counted before its values are read: it counts itself)
+    stat_counters #(.N(ftoe_pkg::HL_CNT_EVT), .W(64)) u_evt_counters (
+        .clk, .rst, .s_inc_valid(evt_hs), .s_inc_idx(evt_kind[3:0]),
+        .rd_idx(evt_rd[3:0]), .rd_value(evt_count), .ready(evt_cnt_ready));
     assign ce_evt_ready = evt_ready && pick == SRC_CMD;
     assign sp_evt_ready = evt_ready && pick == SRC_SLOW;
     assign sev_ready    = evt_ready && pick == SRC_SESS;
@@ -1559,10 +1573,21 @@ module ftoe_engine #(
     );
     wire logic unused_ad = ^ad_req_q[AQW-1 -: SID_W];
 
-    raw_tx_pack #(.DATA_W(DATA_W)) u_raw_tx (
+    // The host's raw frames: the checksums it asked for filled (store and forward, at the
+    // host link's pace), then packed into beats.
+    logic [7:0] rawc_data;
+    logic       rawc_valid, rawc_ready, rawc_last;
+    raw_tx_csum #(.BUF_BYTES(16384)) u_raw_csum (
         .clk, .rst,
         .s_axis_tdata(raw_data), .s_axis_tvalid(raw_valid), .s_axis_tready(raw_ready),
-        .s_axis_tlast(raw_last),
+        .s_axis_tlast(raw_last), .s_fill(raw_fill),
+        .m_axis_tdata(rawc_data), .m_axis_tvalid(rawc_valid), .m_axis_tready(rawc_ready),
+        .m_axis_tlast(rawc_last)
+    );
+    raw_tx_pack #(.DATA_W(DATA_W)) u_raw_tx (
+        .clk, .rst,
+        .s_axis_tdata(rawc_data), .s_axis_tvalid(rawc_valid), .s_axis_tready(rawc_ready),
+        .s_axis_tlast(rawc_last),
         .m_axis_tdata(rawb_tdata), .m_axis_tkeep(rawb_tkeep),
         .m_axis_tvalid(rawb_tvalid), .m_axis_tready(rawb_tready),
         .m_axis_tlast(rawb_tlast)

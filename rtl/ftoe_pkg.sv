@@ -83,7 +83,9 @@ package ftoe_pkg;
     //    per session (the newest value when the event leaves): the host keeps the bytes
     //    it has given beyond it at most the TX buffer less one chunk, so APP_DATA never
     //    waits for room. APP_DATA for a session id out of range, or empty, is not executed.
-    //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is.
+    //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is except for the checksums
+    //    arg asks the engine to fill (HL_RAWTX_FILL_*: the IPv4 header checksum, the
+    //    TCP/UDP checksum with its pseudo-header), where they apply.
     //  ABORT: the 12 key bytes, as REMOVE; the engine first sends the session's RST
     //    (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, RFC 9293 §3.10.5) from its newest
     //    state, then removes it and answers REMOVED like REMOVE (for a session not
@@ -99,8 +101,10 @@ package ftoe_pkg;
     //    (payload or FIN), segments retransmitted, RTO expiries, persist expiries
     //    (zero-window probes due), delayed-ACK expiries, TIMEOUT events, timer expiries
     //    dropped as stale (a newer command replaced them), RST segments sent (ABORT),
-    //    then 32-bit
+    //    HL_CNT_EVT 64-bit counters of events sent by kind (index = kind - 0x80), then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
+    localparam logic [15:0] HL_RAWTX_FILL_IP  = 16'h0001;  // RAW_TX arg: fill the IPv4 checksum
+    localparam logic [15:0] HL_RAWTX_FILL_L4  = 16'h0002;  // ... and/or the TCP/UDP checksum
     localparam logic [7:0]  HL_INSTALL_TS     = 8'h01;  // INSTALL flags: timestamps on
     localparam logic [7:0]  HL_INSTALL_HOST   = 8'h02;  // ... host-terminated (payload via the link)
     localparam logic [15:0] HL_ACKED_FIN      = 16'h0001;  // ACKED arg: our FIN is acknowledged
@@ -110,8 +114,9 @@ package ftoe_pkg;
     localparam int          HL_CNT_RX         = 32;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;
-    localparam int          HL_CNT_WORDS      = 69;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 7
-    localparam int          HL_COUNTERS_BYTES = 568;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CNT_EVT        = 16;
+    localparam int          HL_CNT_WORDS      = 85;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 7 + 16
+    localparam int          HL_COUNTERS_BYTES = 696;  // 8 * HL_CNT_WORDS + 16
     localparam int          HL_CONFIG_BYTES   = 10;   // SET_CONFIG: addresses only
     localparam int          HL_CONFIG_TIMERS_BYTES = 28;  // ... with the timers
 

@@ -10,7 +10,8 @@
 //   ABORT         -> the session's RST first (m_rst, done when s_rst_done pulses), then
 //                    as REMOVE
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
-//   RAW_TX        -> the payload, a whole frame, out on m_raw (no answer)
+//   RAW_TX        -> the payload, a whole frame, out on m_raw with arg's fill flags (no
+//                    answer)
 //   SEND_FIN      -> m_fin (the session's FIN after its queued data; no answer)
 //   APP_DATA      -> the payload out on m_app for session m_app_sid (no answer)
 //   anything else -> payload drained, counted on `unsupported` (kinds a later engine
@@ -79,6 +80,7 @@ module cmd_exec #(
     output wire logic        m_raw_tvalid,
     input  wire logic        m_raw_tready,
     output wire logic        m_raw_tlast,
+    output logic [1:0]       m_raw_fill,         // RAW_TX's arg: checksums to fill
     // app data of a host-terminated session (APP_DATA's payload)
     output wire logic [7:0]  m_app_tdata,
     output wire logic        m_app_tvalid,
@@ -232,6 +234,7 @@ module cmd_exec #(
                                      is_count ? 16'(ftoe_pkg::HL_COUNTERS_BYTES) : 16'd0;
                     m_evt_session <= s_cmd_session;
                     m_evt_arg     <= is_ping ? s_cmd_arg : 16'd0;
+                    m_raw_fill    <= s_cmd_arg[1:0];
                     if (is_ping) state_q <= ANSWER;
                     else if (is_config || is_table) state_q <= has_pay ? GATHER : TABLE;
                     else if (is_count) state_q <= has_pay ? DRAIN : ANSWER;

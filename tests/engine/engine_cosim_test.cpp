@@ -5,6 +5,7 @@
 // plus a model of the installed sessions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -19,6 +20,7 @@
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
 #include "eth_rx_parse.hpp"
+#include "frame.hpp"
 #include "frame_mix.hpp"
 #include "tcp_rx.hpp"
 
@@ -200,6 +202,36 @@ TEST(EngineCosim, RawTxFramesLeaveUnchanged) {
     for (std::size_t i = 0; i < sent.size(); i++)
         ASSERT_EQ(e.tx_frames[i], sent[i]) << "frame " << i << " (" << sent[i].size() << " bytes)";
     EXPECT_TRUE(e.events.empty());
+}
+
+// RAW_TX with fill flags: the host leaves the checksum fields as they are (zero here) and
+// the engine fills the ones it asked for; a frame that is not IPv4 passes unchanged.
+TEST(EngineCosim, RawTxChecksumsFilledOnRequest) {
+    Engine e(options(0, 100, 60, 4));
+    configure(e);
+    std::mt19937_64 rng(9);
+    std::vector<Bytes> want;
+    for (int i = 0; i < 40; i++) {
+        Bytes f = random_tcp_frame(rng);
+        const Bytes good = f;
+        const std::size_t l3 = l3_offset(f), ihl = std::size_t(f[l3] & 0x0f) * 4;
+        f[l3 + 10] = f[l3 + 11] = 0;            // the host computed neither checksum
+        f[l3 + ihl + 16] = f[l3 + ihl + 17] = 0;
+        const uint16_t fill = uint16_t(i % 4);
+        Bytes w = f;
+        if (fill & driver::kRawTxFillIp) std::copy(good.begin() + long(l3) + 10, good.begin() + long(l3) + 12, w.begin() + long(l3) + 10);
+        if (fill & driver::kRawTxFillL4) std::copy(good.begin() + long(l3 + ihl) + 16, good.begin() + long(l3 + ihl) + 18, w.begin() + long(l3 + ihl) + 16);
+        e.send_command(Kind::kRawTx, driver::kNoSession, fill, f);
+        want.push_back(w);
+    }
+    Bytes arp(60, 0x11);
+    arp[12] = 0x08;
+    arp[13] = 0x06;
+    e.send_command(Kind::kRawTx, driver::kNoSession, 3, arp);
+    want.push_back(arp);
+    ASSERT_TRUE(e.run_until([&] { return e.tx_frames.size() == want.size(); }, 2000000));
+    for (std::size_t i = 0; i < want.size(); i++)
+        EXPECT_EQ(e.tx_frames[i], want[i]) << "frame " << i << ", fill " << i % 4;
 }
 
 TEST(EngineCosim, DamagedCommandIsReportedNeverExecuted) {

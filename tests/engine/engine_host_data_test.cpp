@@ -145,6 +145,10 @@ void host_session_moves_data_both_ways() {
     EXPECT_LE(max_outstanding, driver::kEngineTxBufBytes - driver::kEngineTxChunk);
     const auto c = read_engine_counters(e);
     EXPECT_EQ(c.unsupported_commands, 0u);
+    EXPECT_EQ(c.events_of(Kind::kRxData), rx_data_events) << "the engine's count of its events";
+    EXPECT_EQ(c.events_of(Kind::kAcked), acked_events);
+    EXPECT_EQ(c.events_of(Kind::kInstalled), 1u);
+    EXPECT_EQ(c.events_of(Kind::kCounters), 1u) << "this answer counts itself";
     std::printf("%zu bytes each way: %llu RX_DATA events, %llu ACKED(data) events, %llu data "
                 "segments, %llu peer timeouts, %llu segments dropped for want of buffer\n",
                 kBytes, (unsigned long long)rx_data_events, (unsigned long long)acked_events,

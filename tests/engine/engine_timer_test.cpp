@@ -132,6 +132,7 @@ void rto_backs_off_then_times_out() {
     EXPECT_EQ(c.rto_expiries, 4u);
     EXPECT_EQ(c.retransmissions, 3u);
     EXPECT_EQ(c.timeouts, 1u);
+    EXPECT_EQ(c.events_of(Kind::kTimeout), 1u);
     EXPECT_EQ(c.data_segments_sent, 4u);
 }
 TEST(EngineTimers, RtoBacksOffThenTimesOut) { rto_backs_off_then_times_out<Engine>(); }

@@ -106,11 +106,14 @@ TEST(WireConstants, PayloadLayoutsAndResultCodesAgree) {
     EXPECT_EQ(pkg.at("HL_CNT_RX"), unsigned(kCountersRx));
     EXPECT_EQ(pkg.at("HL_CNT_LINK"), unsigned(kCountersLink));
     EXPECT_EQ(pkg.at("HL_CNT_SEG"), unsigned(kCountersSeg));
+    EXPECT_EQ(pkg.at("HL_CNT_EVT"), unsigned(kCountersEvt));
     EXPECT_EQ(pkg.at("HL_CNT_WORDS"), unsigned(kCounterWords));
     EXPECT_EQ(pkg.at("HL_COUNTERS_BYTES"), kCountersBytes);
     EXPECT_EQ(pkg.at("HL_KEY_BYTES"), kKeyBytes);
     EXPECT_EQ(pkg.at("HL_INSTALL_BYTES"), kInstallBytes);
     EXPECT_EQ(install_payload({}, {}).size(), kInstallBytes);
+    EXPECT_EQ(pkg.at("HL_RAWTX_FILL_IP"), kRawTxFillIp);
+    EXPECT_EQ(pkg.at("HL_RAWTX_FILL_L4"), kRawTxFillL4);
     EXPECT_EQ(pkg.at("HL_INSTALL_TS"), kInstallTimestamps);
     EXPECT_EQ(pkg.at("HL_INSTALL_HOST"), kInstallHost);
     EXPECT_EQ(pkg.at("HL_ACKED_FIN"), kAckedFin);
