@@ -55,9 +55,10 @@
 //             3); header read 1; tx_frame_build 3. Asserted by tests/engine.
 // Throughput: MAC RX 1 beat/cycle, s_mac_rx_tready constant 1 (frames that do not fit
 //             are dropped and counted, never stalled); host link 1 byte/cycle each way.
-//             Data segments: one at a time through the payload reader and builder, at
-//             least 3 idle cycles between segments on MAC TX (ftoe-bench engine measures
-//             0.90 / 0.96 / 0.99 beats/cycle for 64 / 512 / 1460-byte app writes).
+//             Data segments back to back on MAC TX at 1 beat/cycle: 64-byte frames over
+//             16 sessions with no idle cycle at 64 bits (EngineTx.SustainsOneBeatPer-
+//             CycleWith64ByteFrames); an unaligned payload that needs one memory word
+//             more than its beats costs one idle cycle (the memory gives a word a cycle).
 // Assumes:    after rst the counter banks clear themselves for 32 cycles; frames in
 //             that time are classified but not counted. A session id is re-installed
 //             only once no segment of its previous incarnation is on its way. SEND_FIN

@@ -2,8 +2,8 @@
 // fills: session sid's byte with sequence number seq at byte address
 // sid*BUF_BYTES + seq mod BUF_BYTES), with its RFC 1071 sum.
 // A request {sid, seq, len, tag} reserves ceil(len / (DATA_W/8)) words of a staging
-// ring of 2*MAX_SEG bytes (the two MAX_SEG buffers of a ping-pong, shared so that a
-// short payload leaves room for the next one), up to 4 requests at a time; its payload
+// ring of 4*MAX_SEG bytes (room for the 4 requests staged at once at full size, so the
+// next payloads fill while one streams out), up to 4 requests at a time; its payload
 // is read from memory one word per request (ring wrap handled), realigned so that the
 // payload's first byte is in lane 0, and summed on the way in. Once the whole payload
 // is in, m_desc offers {tag, len, sum}: sum = the ones'-complement sum (not
@@ -21,18 +21,19 @@
 //             after the handshake (2 for len 0): 1 realign/mask, 1 pair sum, 1 fold.
 //             The first payload beat is offered 3 cycles after m_desc_valid rises
 //             (staging read), or 1 cycle after the desc handshake if that is later.
-// Throughput: 1 payload beat/cycle through a payload while m_pay_tready is high.
-//             Between payloads m_pay is idle for at least 3 cycles: the next descriptor
-//             is offered the cycle after the previous payload's last beat is taken (if
-//             that payload is staged by then), its first beat 3 cycles later.
+// Throughput: 1 payload beat/cycle through a payload while m_pay_tready is high, and
+//             back to back across payloads: descriptors are offered as soon as their
+//             payload is staged, ahead of the payload before them, and the next payload's
+//             staging reads follow the previous one's last read, so its first beat
+//             follows the previous last beat with no idle cycle when it is staged and its
+//             descriptor taken by then (a zero-length payload between costs the reads a
+//             cycle each, 2 idle cycles).
 //             s_req_ready: the previous request's reads are all issued, one of the 4
 //             entries is free and the payload's words fit in the staging ring's free
 //             words (reserved words are freed one per payload beat taken). So the reads
-//             of the next requests overlap the payloads streaming out, and back to back
-//             payloads stream with 3 idle cycles between them whenever the staging ring
-//             holds enough payload to cover n + L + 3 cycles of a request's fill: for
-//             1460-byte payloads and MAX_SEG 2048, L up to 140 cycles at 64 bits, 16 at
-//             512 bits (asserted by the cosim).
+//             of the next requests overlap the payloads streaming out, and payloads
+//             stream back to back whenever the staging ring holds enough payload to cover
+//             n + L + 3 cycles of a request's fill (asserted by the cosim).
 //             s_req_ready looks at s_req_len (combinationally) for the room check.
 // Assumes:    0 <= len <= MAX_SEG; responses come in request order, at least one cycle
 //             after their read is accepted; the bytes read were written before and are
@@ -47,7 +48,7 @@ module tx_buf_rd #(
     parameter int SID_W = 12,
     // Per-session ring bytes: a power of two, 4096..1048576
     parameter int BUF_BYTES = 65536,
-    // Largest payload in bytes (the staging ring holds 2*MAX_SEG): a power of two,
+    // Largest payload in bytes (the staging ring holds 4*MAX_SEG): a power of two,
     // 2*DATA_W/8..32768, <= BUF_BYTES
     parameter int MAX_SEG = 2048,
     // Opaque request tag carried to the descriptor
@@ -90,7 +91,7 @@ module tx_buf_rd #(
     localparam int HW = $clog2(HALF);
     localparam int NW = $clog2(HALF + 2);           // response words per request: <= HALF+1
     localparam int SW = 16 + BW;                    // one word's sum of B/2 16-bit pairs
-    localparam int SAW = HW + 1;                    // staging ring: 2*MAX_SEG bytes
+    localparam int SAW = HW + 2;                    // staging ring: 4*MAX_SEG bytes (NQ payloads)
     localparam int NQ = 4;                          // requests staged at once
     localparam int QW = 2;
 
@@ -141,14 +142,17 @@ module tx_buf_rd #(
         req_end = 17'(req_a) + {1'b0, s_req_len};
         req_n = NW'((req_end + 17'(B - 1)) >> BW);
         req_m = NW'(({1'b0, s_req_len} + 17'(B - 1)) >> BW);
-        req_room = 17'(used_q) + 17'(req_m) <= 17'(2 * HALF);
-        s_req_ready = !iss_busy_q && !alloc_q[iss_ptr_q] && req_room;
+        req_room = 17'(used_q) + 17'(req_m) <= 17'(4 * HALF);
+        // (taken in the cycle of the previous request's last read, so reads go back to back)
+        s_req_ready = (!iss_busy_q || (m_rd_ready && iss_left_q == NW'(1))) &&
+                      !alloc_q[iss_ptr_q] && req_room;
         m_rd_valid = iss_busy_q;
         m_rd_addr = {iss_sid_q, iss_word_q};
     end
     // handshakes apart from the outputs, so no output depends on its own ready
     always_comb begin
-        req_take = s_req_valid && !iss_busy_q && !alloc_q[iss_ptr_q] && req_room;
+        req_take = s_req_valid && (!iss_busy_q || (m_rd_ready && iss_left_q == NW'(1))) &&
+                   !alloc_q[iss_ptr_q] && req_room;
         iss_fire = iss_busy_q && m_rd_ready;
     end
     // lanes of the last word holding payload: 0..((a+len-1) mod B)
@@ -204,7 +208,7 @@ module tx_buf_rd #(
         end
     end
 
-    logic [DATA_W-1:0] stg [2 * HALF];
+    logic [DATA_W-1:0] stg [4 * HALF];
     logic [SAW-1:0]    stg_raddr;
     logic              stg_re;
     logic [DATA_W-1:0] stg_q;
@@ -237,47 +241,72 @@ module tx_buf_rd #(
         fsum = s1_odd_q ? {fold2[7:0], fold2[15:8]} : fold2;
     end
 
-    // ---- output: staged words through a 2-entry FIFO
-    logic [QW-1:0] out_ptr_q;
-    logic          act_q, dtaken_q;
+    // ---- output: descriptors in order (desc_ptr); staged words read in order (rd_ptr)
+    // through a 2-entry FIFO whose beats carry their entry, so the next payload's reads
+    // follow the last read of the previous one without a gap. A beat is offered once its
+    // entry's descriptor has been taken; an entry is freed with its last beat, or (len 0)
+    // with its descriptor.
+    logic [QW-1:0] desc_ptr_q, rd_ptr_q;
+    logic          dtk_q [NQ];                  // descriptor taken
+    logic [QW:0]   rdq_q;                       // entries taken and not yet passed by the
+                                                // reads (the reads may not wrap onto an
+                                                // entry whose last beat has not left)
+    logic          act_q;                       // rd_ptr's payload is being read
     logic [HW:0]   rleft_q;                     // words still to read
     logic [HW-1:0] rword_q;
     logic          rv_q, rlast_q;               // a staging read lands this cycle
+    logic [QW-1:0] rent_q;                      // ... of this entry
     logic [B-1:0]  rkeep_q;
     logic [DATA_W-1:0] fd0_q, fd1_q;
     logic [B-1:0]  fk0_q, fk1_q;
     logic          fl0_q, fl1_q;
+    logic [QW-1:0] fe0_q, fe1_q;
     logic [1:0]    occ_q;
-    logic          pop, o_free;
-    logic [15:0]   o_len;
-    logic          o_desc;                      // this buffer's descriptor is offered
-    logic [HW:0]   o_m;                         // payload words of the buffer at out_ptr
-    logic [B-1:0]  o_lastk;
-    logic [BW-1:0] o_elane;
+    logic          pop, desc_hs;
+    logic [15:0]   d_len;
+    logic          o_desc;
+    // the entry at rd_ptr and the one after it (taken over in the cycle of a last read)
+    logic [QW-1:0] nx_ptr;
+    logic          r_ready, nx_ready, r_zero, nx_zero;
+    logic [HW:0]   r_m, nx_m;
+    logic [B-1:0]  r_lastk;
+    logic          last_issue;
+    function automatic logic [HW:0] words_of(input logic [15:0] len);
+        words_of = (HW + 1)'(({1'b0, len} + 17'(B - 1)) >> BW);
+    endfunction
+    function automatic logic [B-1:0] lastk_of(input logic [15:0] len);
+        logic [BW-1:0] e;
+        e = BW'(len - 16'd1);
+        for (int i = 0; i < B; i++) lastk_of[i] = BW'(i) <= e;
+    endfunction
     always_comb begin
-        o_len = len_q[out_ptr_q];
-        o_m = (HW + 1)'(({1'b0, o_len} + 17'(B - 1)) >> BW);
-        o_elane = BW'(o_len - 16'd1);
-        for (int i = 0; i < B; i++) o_lastk[i] = BW'(i) <= o_elane;
-        o_desc = alloc_q[out_ptr_q] && filled_q[out_ptr_q] && !dtaken_q;
+        d_len = len_q[desc_ptr_q];
+        o_desc = alloc_q[desc_ptr_q] && filled_q[desc_ptr_q] && !dtk_q[desc_ptr_q];
         m_desc_valid = o_desc;
-        m_desc_tag = tag_q[out_ptr_q];
-        m_desc_len = o_len;
-        m_desc_sum = sum_q[out_ptr_q];
-        m_pay_tvalid = dtaken_q && occ_q != 2'd0;
+        m_desc_tag = tag_q[desc_ptr_q];
+        m_desc_len = d_len;
+        m_desc_sum = sum_q[desc_ptr_q];
+        m_pay_tvalid = occ_q != 2'd0 && dtk_q[fe0_q];
         m_pay_tdata = fd0_q;
         m_pay_tkeep = fk0_q;
         m_pay_tlast = fl0_q;
+        nx_ptr = rd_ptr_q + QW'(1);
+        r_ready = rdq_q != '0 && filled_q[rd_ptr_q];
+        r_zero = len_q[rd_ptr_q] == 16'd0;
+        r_m = words_of(len_q[rd_ptr_q]);
+        r_lastk = lastk_of(len_q[rd_ptr_q]);
+        nx_ready = rdq_q > (QW + 1)'(1) && filled_q[nx_ptr];
+        nx_zero = len_q[nx_ptr] == 16'd0;
+        nx_m = words_of(len_q[nx_ptr]);
     end
     always_comb begin
-        pop = dtaken_q && occ_q != 2'd0 && m_pay_tready;
+        pop = m_pay_tvalid && m_pay_tready;
+        desc_hs = o_desc && m_desc_ready;
         stg_re = act_q && rleft_q != '0
                  && ({1'b0, occ_q} + {2'b00, rv_q} - {2'b00, pop}) < 3'd2;
-        stg_raddr = base_q[out_ptr_q] + SAW'(rword_q);
-        // the buffer is released with its last beat, or its descriptor when len is 0
-        o_free = (pop && fl0_q) || (o_desc && m_desc_ready && o_len == 16'd0);
+        stg_raddr = base_q[rd_ptr_q] + SAW'(rword_q);
+        last_issue = stg_re && rleft_q == (HW + 1)'(1);
     end
-
     always_ff @(posedge clk) begin
         // request intake
         if (req_take) begin
@@ -316,9 +345,10 @@ module tx_buf_rd #(
         if (f_zero) sum_q[f_ptr] <= 16'd0;
         // output
         if (stg_re) begin
-            rword_q <= rword_q + HW'(1);
-            rlast_q <= rleft_q == (HW + 1)'(1);
-            rkeep_q <= (rleft_q == (HW + 1)'(1)) ? o_lastk : '1;
+            rword_q <= last_issue ? '0 : rword_q + HW'(1);
+            rlast_q <= last_issue;
+            rkeep_q <= last_issue ? r_lastk : '1;
+            rent_q  <= rd_ptr_q;
         end
         if (!act_q) rword_q <= '0;
         // FIFO data: pop shifts, a landing read goes to the first free slot
@@ -326,16 +356,19 @@ module tx_buf_rd #(
             fd0_q <= fd1_q;
             fk0_q <= fk1_q;
             fl0_q <= fl1_q;
+            fe0_q <= fe1_q;
         end
         if (rv_q) begin
             if (occ_q == 2'd0 || (occ_q == 2'd1 && pop)) begin
                 fd0_q <= stg_q;
                 fk0_q <= rkeep_q;
                 fl0_q <= rlast_q;
+                fe0_q <= rent_q;
             end else begin
                 fd1_q <= stg_q;
                 fk1_q <= rkeep_q;
                 fl1_q <= rlast_q;
+                fe1_q <= rent_q;
             end
         end
 
@@ -353,9 +386,11 @@ module tx_buf_rd #(
             flush_q <= 1'b0;
             s0_valid_q <= 1'b0;
             s1_valid_q <= 1'b0;
-            out_ptr_q <= '0;
+            for (int i = 0; i < NQ; i++) dtk_q[i] <= 1'b0;
+            rdq_q <= '0;
+            desc_ptr_q <= '0;
+            rd_ptr_q <= '0;
             act_q <= 1'b0;
-            dtaken_q <= 1'b0;
             rleft_q <= '0;
             rv_q <= 1'b0;
             occ_q <= 2'd0;
@@ -386,23 +421,42 @@ module tx_buf_rd #(
             end
             if (s1_valid_q && s1_last_q) filled_q[s1_ptr_q] <= 1'b1;
             if (f_zero) filled_q[f_ptr] <= 1'b1;
-            // output
-            if (o_desc && m_desc_ready) dtaken_q <= 1'b1;
-            if (!act_q && o_desc && o_len != 16'd0) begin
-                act_q <= 1'b1;
-                rleft_q <= o_m;
+            // descriptors
+            if (desc_hs) begin
+                dtk_q[desc_ptr_q] <= d_len != 16'd0;
+                desc_ptr_q <= desc_ptr_q + QW'(1);
+            end
+            // reads: start rd_ptr's payload, or pass a zero-length entry; the next one's
+            // starts in the cycle of the last read (it is staged by then or waits)
+            if (!act_q) begin
+                if (r_ready && !r_zero) begin
+                    act_q <= 1'b1;
+                    rleft_q <= r_m;
+                end else if (rdq_q != '0 && r_zero) begin  // nothing to read: pass it
+                    rd_ptr_q <= nx_ptr;
+                end
+            end else if (last_issue) begin
+                rd_ptr_q <= nx_ptr;
+                act_q <= nx_ready && !nx_zero;
+                rleft_q <= nx_m;
             end else if (stg_re) begin
                 rleft_q <= rleft_q - (HW + 1)'(1);
             end
             rv_q <= stg_re;
             occ_q <= occ_q + {1'b0, rv_q} - {1'b0, pop};
             used_q <= used_q + (req_take ? (SAW + 1)'(req_m) : '0) - (SAW + 1)'(pop);
-            if (o_free) begin
-                alloc_q[out_ptr_q] <= 1'b0;
-                out_ptr_q <= out_ptr_q + QW'(1);
-                act_q <= 1'b0;
-                dtaken_q <= 1'b0;
+            // frees: a payload with its last beat; a zero-length entry once its
+            // descriptor is taken and the reads have passed it
+            if (pop && fl0_q) begin
+                alloc_q[fe0_q] <= 1'b0;
+                dtk_q[fe0_q] <= 1'b0;
             end
+            if (desc_hs && d_len == 16'd0) begin
+                alloc_q[desc_ptr_q] <= 1'b0;
+                dtk_q[desc_ptr_q] <= 1'b0;
+            end
+            rdq_q <= rdq_q + (QW + 1)'(req_take)
+                     - (QW + 1)'(last_issue || (!act_q && rdq_q != '0 && r_zero));
         end
     end
 

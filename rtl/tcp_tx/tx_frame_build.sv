@@ -10,10 +10,11 @@
 //
 // Latency:    the first beat is offered 3 cycles after the s_desc handshake cycle
 //             (capture, checksum fold, buffer load).
-// Throughput: 1 beat/cycle through a frame while the payload keeps up; one frame at a
-//             time: s_desc_ready returns in the cycle after the last beat is taken, so
-//             back to back frames have 3 idle cycles between them (asserted by its
-//             cosim; the engine's TX line rate for small frames needs this to be 0).
+// Throughput: 1 beat/cycle through a frame while the payload keeps up, and back to back
+//             across frames: the next descriptor is taken in the cycle a frame's first
+//             beat is offered and its header computed while that frame streams, so its
+//             first beat follows the previous last beat with no idle cycle when that
+//             frame has at least 3 beats (every frame at 64 bits; asserted by its cosim).
 // Assumes:    payload_len > 0 iff payload beats follow, and their count matches.
 `include "ftoe_defs.svh"
 `default_nettype none
@@ -85,7 +86,7 @@ module tx_frame_build #(
     logic [CW-1:0]   cnt_q;
     logic [CW-1:0]   pad_q;                 // zero bytes added after the last payload beat
 
-    assign s_desc_ready = !d_valid && !h_valid && !busy;
+    assign s_desc_ready = !d_valid && !h_valid;
 
     always_ff @(posedge clk) begin
         if (s_desc_valid && s_desc_ready) begin
@@ -180,7 +181,7 @@ module tx_frame_build #(
         end
         s_pay_tready = busy && pay_open && (cnt_after <= CW'(CAPB - B));
         pay_ext      = {{(CAPB*8-DATA_W){1'b0}}, pay_masked} << {cnt_after, 3'b000};
-        load_hdr     = h_valid && !busy;
+        load_hdr     = h_valid && (!busy || (emit && last_beat));
     end
     assign take_pay = s_pay_tready && s_pay_tvalid;
 

@@ -335,5 +335,53 @@ void window_update_reopens_the_window() {
 TEST(EngineTx, WindowUpdateReopensTheWindow) { window_update_reopens_the_window<Engine>(); }
 TEST(EngineTx512, WindowUpdateReopensTheWindow) { window_update_reopens_the_window<Engine512>(); }
 
+// DESIGN's TX cycle contract at 64 bits: back-to-back 64-byte frames (10-byte payloads:
+// the peers' MSS) over 16 randomly chosen installed sessions leave MAC TX at one beat per
+// cycle, with no idle cycle between frames, once the pipeline is full (MAC TX always
+// ready, the peers ACK every segment at once).
+TEST(EngineTx, SustainsOneBeatPerCycleWith64ByteFrames) {
+    EngineSimOptions o;
+    o.seed = 23;
+    Engine e(o);
+    configure_engine(e, kOurMac, kOurIp);
+    constexpr int kSessions = 16;
+    std::vector<Peer> peers(kSessions);
+    std::map<uint32_t, Peer*> by_port;
+    std::vector<Bytes> sent(kSessions);
+    for (int i = 0; i < kSessions; i++) {
+        peers[i].tuple = {0x0a000800 + uint32_t(i), kOurIp, uint16_t(48000 + i), 80};
+        peers[i].mss = 10;
+        install(e, 200 + uint32_t(i) * 3, peers[i], 1000u * uint32_t(i), 7);
+        by_port[peers[i].tuple.remote_port] = &peers[i];
+    }
+    std::mt19937_64 rng(31);
+    for (int k = 0; k < 4000; k++) {
+        const int i = int(rng() % kSessions);
+        const Bytes b = random_bytes(rng, 10);
+        e.send_app(200 + uint32_t(i) * 3, b);
+        sent[i].insert(sent[i].end(), b.begin(), b.end());
+    }
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+        for (int i = 0; i < kSessions; i++)
+            if (peers[i].received.size() < sent[i].size()) return false;
+        return true;
+    }, 2000000));
+    for (int i = 0; i < kSessions; i++) EXPECT_TRUE(peers[i].received == sent[i]) << "session " << i;
+    ASSERT_GE(e.tx_frames.size(), 4000u);
+    for (std::size_t f = 0; f < 4000; f++) ASSERT_EQ(e.tx_frames[f].size(), 64u) << "frame " << f;
+    // the steady part: frames 500..3500 back to back, 8 beats each
+    uint64_t idle = 0, worst = 0;
+    for (std::size_t f = 501; f <= 3500; f++) {
+        const uint64_t gap = e.tx_first_cycles[f] - e.tx_first_cycles[f - 1] - 8;
+        idle += gap;
+        worst = std::max(worst, gap);
+    }
+    const double bpc = 3000.0 * 8 / double(e.tx_first_cycles[3500] - e.tx_first_cycles[500]);
+    std::printf("3000 frames of 64 bytes: %.4f beats/cycle, %llu idle cycles (worst gap %llu)\n",
+                bpc, (unsigned long long)idle, (unsigned long long)worst);
+    EXPECT_EQ(idle, 0u) << "idle cycles on MAC TX between back-to-back frames";
+}
+
 }  // namespace
 }  // namespace ftoe::sim
