@@ -16,7 +16,8 @@
 //          |                                        or (host session) RX_DATA events
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
-//   events (link errors > command answers > session events > slow-path frames) -> hl_tx
+//   events (link errors > command answers > session events > slow-path frames) -> hl_tx;
+//   a session event waits for the payload decided before it (RX_DATA before PEER_FIN)
 //   raw TX frames -> raw_tx_csum (checksums filled) -> raw_tx_pack -> tx_frame_mux -> MAC TX
 //   app TX | APP_DATA (host sessions; SND.UNA back as ACKED(data) events)
 //          -> tx_buf_wr -> memory port; events (install, SENT, ACK, timer expiry, data
@@ -540,12 +541,31 @@ module ftoe_engine #(
     wire logic sev_push = rx_sev || fa_move;
     logic [SID_W+2:0] sev_head;
     always_comb sev_head = sev_q[sev_rd_q[3:0]];
-    wire logic sev_valid = sev_wr_q != sev_rd_q;
+    // A segment's event leaves only after the payload of every segment decided up to it
+    // (its own included) has left the payload store, so the host sees a session's RX_DATA
+    // before its PEER_FIN / PEER_RST. An entry keeps the payload-queue position it waits
+    // for (sev_bar_q) and a sticky bit set once the queue's read side has reached it; the
+    // read side moves by one at most, so an equality test never misses it. Transmit-side
+    // events wait for nothing.
+    logic [7:0] sev_bar_q [VQ];
+    logic [VQ-1:0] sev_pass_q;
+    wire logic [7:0] pe_rd_next = pe_rd_q + {7'd0, pe_pop};
+    wire logic [7:0] sev_bar_in = pe_wr_q + {7'd0, pe_push_q} +
+                                  {7'd0, o_tag[1] && o_deliver && o_deliver_len != 16'd0};
+    wire logic sev_valid = sev_wr_q != sev_rd_q && sev_pass_q[sev_rd_q[3:0]];
     logic sev_ready;
     always_ff @(posedge clk) begin
-        if (sev_push && !sev_full)
+        if (sev_push && !sev_full) begin
             sev_q[sev_wr_q[3:0]] <= rx_sev ? {o_sid, o_rst ? SEV_RST : o_syn ? SEV_SYN : SEV_FIN}
                                            : {fa_head[SID_W:1], fa_head[0] ? SEV_TIMEOUT : SEV_ACKED};
+            sev_bar_q[sev_wr_q[3:0]] <= sev_bar_in;
+        end
+    end
+    always_ff @(posedge clk) begin
+        for (int i = 0; i < VQ; i++)
+            if (sev_bar_q[i] == pe_rd_next) sev_pass_q[i] <= 1'b1;
+        if (sev_push && !sev_full)
+            sev_pass_q[sev_wr_q[3:0]] <= !rx_sev || sev_bar_in == pe_rd_next;
     end
     always_ff @(posedge clk) begin
         if (rst) begin

@@ -244,5 +244,81 @@ TEST(EngineHostData, MalformedAppDataIsCountedNotExecuted) {
     EXPECT_TRUE(e.tx_frames.empty());
 }
 
+// A segment's PEER_FIN (or PEER_RST) reaches the host only after the payload of every
+// segment decided before it, its own included, has left the payload store: after the
+// last RX_DATA for a host session, after the app took the last byte for an app session.
+// A slow host link and a slow app make the payload lag the decision by many cycles.
+template <class E>
+void fin_follows_the_payload_before_it(bool host_session, uint8_t last_flag) {
+    EngineSimOptions o;
+    o.host_ready_percent = 20;
+    o.app_ready_percent = 10;
+    o.seed = 77;
+    E e(o);
+    configure_engine(e, kOurMac, kOurIp);
+    TcpPeer p;
+    p.tuple = {0x0a000620, kOurIp, 46200, 8080};
+    constexpr uint32_t kSid = 9;
+    driver::SessionState st;
+    st.rcv_nxt = 1001;
+    st.rcv_wnd = 65535;
+    st.snd_una = st.snd_nxt = 501;
+    st.snd_wnd = st.max_snd_wnd = 65535;
+    st.peer_mac = kPeerMac;
+    st.mss = 1460;
+    st.host_terminated = host_session;
+    ASSERT_EQ(engine_table_command(e, Kind::kInstall, kSid, p.tuple, st),
+              driver::TableResult::kInserted);
+    std::mt19937_64 rng(5);
+    Bytes sent;
+    uint32_t seq = 1001;
+    for (int k = 0; k < 6; k++) {
+        TcpFrameSpec f;
+        f.src_ip = p.tuple.remote_ip;
+        f.dst_ip = kOurIp;
+        f.src_port = p.tuple.remote_port;
+        f.dst_port = p.tuple.local_port;
+        f.seq = seq;
+        f.ack = 501;
+        f.payload = random_bytes(rng, 1200);
+        if (k == 5) f.flags = uint8_t(f.flags | last_flag);  // the last one carries FIN / RST
+        seq += uint32_t(f.payload.size());
+        sent.insert(sent.end(), f.payload.begin(), f.payload.end());
+        e.send_frame(build_tcp_frame(f));
+    }
+    const Kind want = last_flag == tcp_flags::kFin ? Kind::kPeerFin : Kind::kPeerRst;
+    Bytes got;
+    bool peer_event = false;
+    ASSERT_TRUE(e.run_until([&] {
+        for (const auto& pk : e.app_rx) got.insert(got.end(), pk.bytes.begin(), pk.bytes.end());
+        e.app_rx.clear();
+        while (!e.events.empty()) {
+            const auto* m = std::get_if<driver::Message>(&e.events.front());
+            EXPECT_NE(m, nullptr);
+            if (m && m->kind == Kind::kRxData) {
+                EXPECT_FALSE(peer_event) << "RX_DATA after the PEER event";
+                got.insert(got.end(), m->payload.begin(), m->payload.end());
+            } else if (m && m->kind == want) {
+                EXPECT_EQ(got.size(), sent.size()) << "the event overtook the payload";
+                peer_event = true;
+            } else if (m) {
+                ADD_FAILURE() << "unexpected event " << int(m->kind);
+            }
+            e.events.pop_front();
+        }
+        return peer_event;
+    }, 2000000)) << "no event; " << got.size() << " of " << sent.size() << " bytes";
+    EXPECT_TRUE(got == sent);
+}
+TEST(EngineHostData, PeerFinFollowsTheHostSessionsLastRxData) {
+    fin_follows_the_payload_before_it<Engine>(true, tcp_flags::kFin);
+}
+TEST(EngineHostData, PeerFinFollowsTheAppSessionsLastByte) {
+    fin_follows_the_payload_before_it<Engine>(false, tcp_flags::kFin);
+}
+TEST(EngineHostData512, PeerFinFollowsTheHostSessionsLastRxData) {
+    fin_follows_the_payload_before_it<Engine512>(true, tcp_flags::kFin);
+}
+
 }  // namespace
 }  // namespace ftoe::sim
