@@ -81,6 +81,7 @@ std::optional<EngineCounters> decode_counters(const Bytes& p) {
 
 Bytes table_key_payload(const FourTuple& t) {
     Bytes b;
+    b.reserve(kKeyBytes);
     put_be(b, t.remote_ip, 4);
     put_be(b, t.local_ip, 4);
     put_be(b, t.remote_port, 2);
@@ -90,6 +91,7 @@ Bytes table_key_payload(const FourTuple& t) {
 
 Bytes install_payload(const FourTuple& t, const SessionState& s) {
     Bytes b = table_key_payload(t);
+    b.reserve(kInstallBytes);
     for (uint32_t v : {s.rcv_nxt, s.rcv_wnd, s.snd_una, s.snd_nxt, s.snd_wnd, s.max_snd_wnd,
                        s.snd_wl1, s.snd_wl2})
         put_be(b, v, 4);

@@ -265,6 +265,7 @@ Parsed<ParsedFrame> parse_frame(const uint8_t* frame, std::size_t len, const Par
 
 Bytes build_tcp_options(const TcpOptions& o) {
     Bytes b;
+    b.reserve(40);
     if (o.has_mss) {
         b.push_back(2);
         b.push_back(4);

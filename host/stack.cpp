@@ -3,6 +3,7 @@
 #include "stack.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include "engine_messages.hpp"
@@ -37,6 +38,7 @@ const char* socket_error_name(SocketError e) {
         case SocketError::kReset: return "connection reset";
         case SocketError::kInstallFailed: return "engine refused the session";
         case SocketError::kAborted: return "aborted";
+        case SocketError::kLinkDown: return "host link to the engine failed";
     }
     return "?";
 }
@@ -86,6 +88,9 @@ const StackConfig& checked(const StackConfig& c) {
     if (c.sessions == 0) throw std::invalid_argument("Stack: sessions must be >= 1");
     if (c.syn_rto_ns == 0) throw std::invalid_argument("Stack: syn_rto_ns must be > 0");
     if (c.mss < 88) throw std::invalid_argument("Stack: mss below 88");
+    if (c.app_data_chunk == 0 || c.app_data_chunk > driver::kMaxPayload)
+        throw std::invalid_argument("Stack: app_data_chunk must be 1..kMaxPayload");
+    if (c.send_buffer == 0) throw std::invalid_argument("Stack: send_buffer must be >= 1");
     return c;
 }
 
@@ -100,8 +105,7 @@ Stack::Stack(driver::Link& link, StackConfig config)
       isn_(IsnGenerator::from_seed(mix64(cfg_.seed ^ 0x15e))),
       cookies_(SynCookies::from_seed(mix64(cfg_.seed ^ 0xc00c1e))),
       ts_offset_(uint32_t(mix64(cfg_.seed ^ 0x75))) {
-    free_sessions_.reserve(cfg_.sessions);
-    for (uint32_t i = cfg_.sessions; i-- > 0;) free_sessions_.push_back(i);
+    for (uint32_t i = 0; i < cfg_.sessions; i++) free_sessions_.push_back(i);
 }
 
 // ---- small helpers ----
@@ -268,10 +272,14 @@ Status Stack::start() {
 }
 
 Status Stack::poll(driver::Duration wait_at_most) {
-    if (link_error_) return *link_error_;
+    if (link_error_) {
+        fail_all(*link_error_);
+        return *link_error_;
+    }
     auto r = link_.poll(wait_at_most);
     if (!r) {
         link_error_ = r.error();
+        fail_all(*link_error_);
         return *link_error_;
     }
     for (const driver::Received& item : r.value()) {
@@ -281,11 +289,37 @@ Status Stack::poll(driver::Duration wait_at_most) {
             counters_.deframe_errors++;
     }
     run_timers(now_ns());
-    if (link_error_) return *link_error_;
+    if (link_error_) {
+        fail_all(*link_error_);
+        return *link_error_;
+    }
     return driver::Ok{};
 }
 
-Result<SocketId> Stack::listen(uint16_t port, std::size_t backlog) {
+// Nothing more reaches the engine: every socket not yet CLOSED closes with kLinkDown.
+void Stack::fail_all(const driver::Error&) {
+    std::vector<SocketId> open;
+    for (auto& [id, c] : conns_)
+        if (c.state != TcpState::kClosed || c.removing) open.push_back(id);
+    listeners_.clear();
+    for (SocketId id : open) {
+        Conn* c = find(id);
+        if (!c) continue;  // a child dropped with its listener
+        if (c->session) by_session_.erase(*c->session);
+        c->session.reset();
+        c->removing = false;
+        counters_.link_down_closes++;
+        c->error = SocketError::kLinkDown;
+        enter_closed(*c, SocketError::kLinkDown);
+    }
+}
+
+Status Stack::request_engine_counters() {
+    if (!send_cmd(Kind::kReadCounters, driver::kNoSession, {})) return *link_error_;
+    return driver::Ok{};
+}
+
+Result<SocketId> Stack::listen(uint16_t port, std::size_t backlog, Termination term) {
     if (port == 0) return driver::Error{"listen: port 0 is not a port to listen on"};
     if (listeners_.count(port))
         return driver::Error{"listen: port " + std::to_string(port) + " already has a listener"};
@@ -296,6 +330,7 @@ Result<SocketId> Stack::listen(uint16_t port, std::size_t backlog) {
     l.tuple.local_port = port;
     l.backlog = backlog ? backlog : cfg_.accept_queue;
     l.accepted = true;
+    l.term = term;
     listeners_[port] = id;
     return id;
 }
@@ -308,10 +343,12 @@ std::optional<SocketId> Stack::accept(SocketId listener) {
     Conn* c = find(s);
     c->in_accept_q = false;
     c->accepted = true;
+    if (!c->rcv_buf.empty()) event(s, SocketEventKind::kReadable);
+    if (c->peer_fin) event(s, SocketEventKind::kPeerClosed);
     return s;
 }
 
-Result<SocketId> Stack::connect(uint32_t remote_ip, uint16_t remote_port) {
+Result<SocketId> Stack::connect(uint32_t remote_ip, uint16_t remote_port, Termination term) {
     if (remote_port == 0 || remote_ip == 0)
         return driver::Error{"connect: remote address and port must be non-zero"};
     time_wait_.expire(now_ns() / 1000);
@@ -329,6 +366,7 @@ Result<SocketId> Stack::connect(uint32_t remote_ip, uint16_t remote_port) {
     c.snd_nxt = c.iss + 1;
     c.rto_ns = cfg_.syn_rto_ns;
     c.accepted = true;
+    c.term = term;
     by_tuple_[c.tuple] = id;
     send_syn(c);
     if (c.state == TcpState::kSynSent) set_timer(c, now_ns() + c.rto_ns);
@@ -352,8 +390,7 @@ Status Stack::close(SocketId s) {
                     kc.accepted = false;
                 } else if (kc.session && !kc.removing) {
                     kc.accepted = false;
-                    kc.rst_on_remove = true;
-                    begin_remove(kc, TcpState::kClosed);
+                    begin_remove(kc, TcpState::kClosed, true);
                 } else if (!kc.removing) {
                     drop_conn(k);
                 }
@@ -377,15 +414,150 @@ Status Stack::close(SocketId s) {
             return driver::Ok{};
         case TcpState::kEstablished:
         case TcpState::kCloseWait:
-            if (c->removing) break;
-            send_cmd(Kind::kSendFin, *c->session, {});
-            c->our_fin = true;
-            c->state = c->state == TcpState::kEstablished ? TcpState::kFinWait1 : TcpState::kLastAck;
+        case TcpState::kFinWait1:
+        case TcpState::kFinWait2:
+        case TcpState::kClosing:
+        case TcpState::kLastAck:
+            if (c->removing || c->app_closed) break;
+            if (c->linger_zero) return abort(s);
+            if (!c->rcv_buf.empty()) {  // RFC 2525 §2.17, as Linux: data lost, tell the peer
+                counters_.unread_data_resets++;
+                return abort(s);
+            }
+            c->app_closed = c->rd_shut = true;
+            if (!c->wr_shut) shut_write(*c);
+            if (c->state == TcpState::kFinWait2)
+                set_timer(*c, now_ns() + cfg_.fin_wait2_timeout_ns);
             return driver::Ok{};
         default:
             break;
     }
     return driver::Error{std::string("close: nothing to do in state ") + tcp_state_name(c->state)};
+}
+
+// Our side is done sending: FIN once the send buffer has gone to the engine.
+void Stack::shut_write(Conn& c) {
+    c.wr_shut = c.fin_queued = true;
+    c.state = c.state == TcpState::kEstablished ? TcpState::kFinWait1 : TcpState::kLastAck;
+    pump_tx(c);
+}
+
+Status Stack::shutdown(SocketId s, ShutdownHow how) {
+    Conn* c = find(s);
+    if (!c) return driver::Error{"shutdown: no socket " + std::to_string(s)};
+    switch (c->state) {
+        case TcpState::kEstablished:
+        case TcpState::kCloseWait:
+        case TcpState::kFinWait1:
+        case TcpState::kFinWait2:
+        case TcpState::kClosing:
+        case TcpState::kLastAck:
+            break;
+        default:
+            return driver::Error{std::string("shutdown: socket is not connected (") +
+                                 tcp_state_name(c->state) + ")"};
+    }
+    if (c->removing) return driver::Error{"shutdown: the connection is being removed"};
+    if (how != ShutdownHow::kWrite && !c->rd_shut) {
+        c->rd_shut = true;
+        counters_.rx_data_discarded += c->rcv_buf.size();
+        c->rcv_buf.clear();
+    }
+    if (how != ShutdownHow::kRead && !c->wr_shut) shut_write(*c);
+    return driver::Ok{};
+}
+
+Status Stack::set_linger_zero(SocketId s, bool on) {
+    Conn* c = find(s);
+    if (!c) return driver::Error{"set_linger_zero: no socket " + std::to_string(s)};
+    c->linger_zero = on;
+    return driver::Ok{};
+}
+
+Result<std::size_t> Stack::send(SocketId s, const uint8_t* p, std::size_t n) {
+    Conn* c = find(s);
+    if (!c) return driver::Error{"send: no socket " + std::to_string(s)};
+    if (c->term != Termination::kHost)
+        return driver::Error{"send: the socket's payload belongs to the on-FPGA app"};
+    if (c->error != SocketError::kNone)
+        return driver::Error{std::string("send: ") + socket_error_name(c->error)};
+    if (c->wr_shut) return driver::Error{"send: the socket is shut down for writing"};
+    if (c->state != TcpState::kEstablished && c->state != TcpState::kCloseWait)
+        return driver::Error{std::string("send: socket is not connected (") +
+                             tcp_state_name(c->state) + ")"};
+    // What goes straight on to the engine makes room for more.
+    std::size_t taken = 0;
+    while (taken < n && c->snd_buf.size() < cfg_.send_buffer) {
+        const std::size_t k = std::min(n - taken, cfg_.send_buffer - c->snd_buf.size());
+        c->snd_buf.append(p + taken, k);
+        taken += k;
+        pump_tx(*c);
+    }
+    if (taken < n) c->want_writable = true;
+    return taken;
+}
+
+Result<std::size_t> Stack::recv(SocketId s, driver::Bytes& out, std::size_t max) {
+    Conn* c = find(s);
+    if (!c) return driver::Error{"recv: no socket " + std::to_string(s)};
+    if (c->term != Termination::kHost)
+        return driver::Error{"recv: the socket's payload belongs to the on-FPGA app"};
+    if (c->rd_shut) return driver::Error{"recv: the socket is shut down for reading"};
+    if (c->rcv_buf.empty() && c->error != SocketError::kNone)
+        return driver::Error{std::string("recv: ") + socket_error_name(c->error)};
+    return c->rcv_buf.take(out, max);
+}
+
+std::size_t Stack::readable(SocketId s) const {
+    const Conn* c = find(s);
+    return c ? c->rcv_buf.size() : 0;
+}
+
+std::size_t Stack::writable(SocketId s) const {
+    const Conn* c = find(s);
+    if (!c || c->term != Termination::kHost || c->wr_shut) return 0;
+    if (c->state != TcpState::kEstablished && c->state != TcpState::kCloseWait) return 0;
+    return cfg_.send_buffer - std::min(cfg_.send_buffer, c->snd_buf.size());
+}
+
+bool Stack::eof(SocketId s) const {
+    const Conn* c = find(s);
+    return c && c->peer_fin && c->rcv_buf.empty();
+}
+
+std::size_t Stack::unacked(SocketId s) const {
+    const Conn* c = find(s);
+    if (!c) return 0;
+    const uint32_t out = seq_gt(c->snd_handed, c->snd_una) ? c->snd_handed - c->snd_una : 0;
+    return c->snd_buf.size() + out;
+}
+
+// APP_DATA while the bytes beyond the engine's SND.UNA stay within its credit (see
+// kEngineTxBufBytes), then SEND_FIN when one is queued and nothing is left.
+void Stack::pump_tx(Conn& c) {
+    if (!c.session || c.installing || c.removing) return;
+    constexpr uint32_t kCredit = driver::kEngineTxBufBytes - driver::kEngineTxChunk;
+    while (!c.snd_buf.empty()) {
+        const uint32_t out = seq_gt(c.snd_handed, c.snd_una) ? c.snd_handed - c.snd_una : 0;
+        if (out >= kCredit) break;
+        const std::size_t n =
+            std::min({c.snd_buf.size(), std::size_t(kCredit - out), cfg_.app_data_chunk});
+        if (!send_cmd(Kind::kAppData, *c.session, driver::Bytes(c.snd_buf.data(), c.snd_buf.data() + n)))
+            return;
+        c.snd_buf.consume(n);
+        c.snd_handed += uint32_t(n);
+        counters_.app_data_bytes += n;
+    }
+    if (c.want_writable && c.snd_buf.size() < cfg_.send_buffer) {
+        c.want_writable = false;
+        event(c.id, SocketEventKind::kWritable);
+    }
+    if (c.fin_queued && !c.our_fin && c.snd_buf.empty()) send_fin(c);
+}
+
+void Stack::send_fin(Conn& c) {
+    send_cmd(Kind::kSendFin, *c.session, {});
+    c.our_fin = true;
 }
 
 Status Stack::abort(SocketId s) {
@@ -398,8 +570,7 @@ Status Stack::abort(SocketId s) {
     c->error = SocketError::kAborted;
     if (c->installing) return driver::Ok{};  // install_done() resets it when INSTALLED comes
     if (c->session) {
-        c->rst_on_remove = true;  // the RST follows REMOVED, which knows SND.NXT
-        begin_remove(*c, TcpState::kClosed);
+        begin_remove(*c, TcpState::kClosed, true);  // the engine knows SND.NXT: it resets
         return driver::Ok{};
     }
     if (c->state == TcpState::kSynReceived) send_rst_for(*c);
@@ -439,9 +610,16 @@ void Stack::run_timers(uint64_t now) {
     time_wait_.expire(now / 1000);
 }
 
-// SYN / SYN-ACK retransmission with exponential backoff.
+// SYN / SYN-ACK retransmission with exponential backoff; the FIN_WAIT_2 timeout.
 void Stack::on_timer(Conn& c) {
     if (c.installing) return;
+    if (c.state == TcpState::kFinWait2) {
+        if (c.session && !c.removing) {  // as Linux: the orphan goes without a RST
+            counters_.fin_wait2_timeouts++;
+            begin_remove(c, TcpState::kClosed);
+        }
+        return;
+    }
     const bool synack = c.state == TcpState::kSynReceived;
     if (c.state != TcpState::kSynSent && !synack) return;
     const uint32_t limit = synack ? cfg_.synack_retries : cfg_.syn_retries;
@@ -495,11 +673,11 @@ void Stack::drop_conn(SocketId s) {
     conns_.erase(s);
 }
 
-void Stack::begin_remove(Conn& c, TcpState after) {
+void Stack::begin_remove(Conn& c, TcpState after, bool abort) {
     c.removing = true;
     c.after_remove = after;
     const FourTuple& t = c.tuple;
-    send_cmd(Kind::kRemove, *c.session,
+    send_cmd(abort ? Kind::kAbort : Kind::kRemove, *c.session,
              driver::table_key_payload({t.remote_ip, t.local_ip, t.remote_port, t.local_port}));
 }
 
@@ -515,6 +693,16 @@ void Stack::on_message(const driver::Message& m) {
         case Kind::kPeerSyn:
         case Kind::kAcked:
         case Kind::kTimeout: on_session_event(m); break;
+        case Kind::kRxData: on_rx_data(m); break;
+        case Kind::kCounters:
+            if (auto c = driver::decode_counters(m.payload)) {
+                engine_counters_ = *c;
+                counters_.engine_counter_reads++;
+            } else {
+                counters_.unexpected_events++;
+            }
+            break;
+        case Kind::kLinkError: counters_.engine_link_errors++; break;
         default: counters_.unexpected_events++; break;
     }
 }
@@ -674,6 +862,7 @@ void Stack::on_listen(Conn& l, const ParsedFrame& f, const FourTuple& t,
     Conn& c = conns_[id];
     c.passive = true;
     c.listener = l.id;
+    c.term = l.term;
     c.tuple = t;
     c.state = TcpState::kSynReceived;
     c.irs = f.tcp.seq;
@@ -714,6 +903,7 @@ void Stack::on_cookie_ack(Conn& l, const ParsedFrame& f, const FourTuple& t) {
     Conn& c = conns_[id];
     c.passive = true;
     c.listener = l.id;
+    c.term = l.term;
     c.tuple = t;
     c.state = TcpState::kSynReceived;
     c.irs = f.tcp.seq - 1;
@@ -835,8 +1025,8 @@ void Stack::established(Conn& c, const ParsedFrame& f) {
         counters_.no_session_id++;
         return install_done(c, false);
     }
-    c.session = free_sessions_.back();
-    free_sessions_.pop_back();
+    c.session = free_sessions_.front();
+    free_sessions_.pop_front();
     by_session_[*c.session] = c.id;
     c.installing = true;
     driver::SessionState st;
@@ -853,6 +1043,8 @@ void Stack::established(Conn& c, const ParsedFrame& f) {
     st.rcv_wscale = c.rcv_wscale;
     st.tsval_now = ts_now();
     st.mss = std::min(c.peer_mss, cfg_.mss);
+    st.host_terminated = c.term == Termination::kHost;
+    c.snd_handed = c.snd_una = c.iss + 1;
     const FourTuple& t = c.tuple;
     send_cmd(Kind::kInstall, *c.session,
              driver::install_payload({t.remote_ip, t.local_ip, t.remote_port, t.local_port}, st));
@@ -867,8 +1059,7 @@ void Stack::install_done(Conn& c, bool ok) {
     if (ok) {
         c.state = TcpState::kEstablished;
         if (c.error == SocketError::kAborted) {  // aborted, or its listener closed
-            c.rst_on_remove = true;
-            begin_remove(c, TcpState::kClosed);
+            begin_remove(c, TcpState::kClosed, true);
             return;
         }
         if (c.passive) {
@@ -923,7 +1114,6 @@ void Stack::on_removed(const driver::Message& m) {
         c->snd_nxt = c->iss + 1 + (c->our_fin ? 1 : 0);
         c->rcv_nxt = c->irs + 1 + (c->peer_fin ? 1 : 0);
     }
-    if (c->rst_on_remove) send_rst_for(*c);
     if (c->after_remove == TcpState::kTimeWait) {
         TimeWaitState tw;
         tw.snd_nxt = c->snd_nxt;
@@ -939,6 +1129,9 @@ void Stack::on_removed(const driver::Message& m) {
 void Stack::on_session_event(const driver::Message& m) {
     auto it = by_session_.find(m.session);
     Conn* c = it == by_session_.end() ? nullptr : find(it->second);
+    // ACKED(data) and ACKED(FIN) travel separate queues in the engine: the last SND.UNA
+    // may come after the FIN's ACKED has started the removal. Nothing to do then.
+    if (c && c->removing && m.kind == Kind::kAcked) return;
     if (!c || c->installing || c->removing) {
         counters_.unexpected_events++;
         return;
@@ -967,19 +1160,49 @@ void Stack::on_session_event(const driver::Message& m) {
             event(c->id, SocketEventKind::kPeerClosed);
             return;
         case Kind::kAcked:
-            if (!(m.arg & 1) || !c->our_fin) return;
-            switch (c->state) {
-                case TcpState::kFinWait1: c->state = TcpState::kFinWait2; break;
-                case TcpState::kClosing:
-                    c->state = TcpState::kTimeWait;
-                    begin_remove(*c, TcpState::kTimeWait);
-                    break;
-                case TcpState::kLastAck: begin_remove(*c, TcpState::kClosed); break;
-                default: break;
-            }
-            return;
+            return on_acked(*c, m);
         default: return;
     }
+}
+
+void Stack::on_acked(Conn& c, const driver::Message& m) {
+    if (m.arg & driver::kAckedData) {
+        const auto una = driver::acked_snd_una(m.payload);
+        if (una && seq_gt(*una, c.snd_una)) {
+            c.snd_una = *una;
+            pump_tx(c);
+        }
+    }
+    if (!(m.arg & driver::kAckedFin) || !c.our_fin) return;
+    switch (c.state) {
+        case TcpState::kFinWait1:
+            c.state = TcpState::kFinWait2;
+            if (c.app_closed) set_timer(c, now_ns() + cfg_.fin_wait2_timeout_ns);
+            break;
+        case TcpState::kClosing:
+            c.state = TcpState::kTimeWait;
+            begin_remove(c, TcpState::kTimeWait);
+            break;
+        case TcpState::kLastAck: begin_remove(c, TcpState::kClosed); break;
+        default: break;
+    }
+}
+
+void Stack::on_rx_data(const driver::Message& m) {
+    auto it = by_session_.find(m.session);
+    Conn* c = it == by_session_.end() ? nullptr : find(it->second);
+    if (!c || c->term != Termination::kHost) {
+        counters_.stray_rx_data++;
+        return;
+    }
+    counters_.rx_data_bytes += m.payload.size();
+    if (c->rd_shut) {
+        counters_.rx_data_discarded += m.payload.size();
+        return;
+    }
+    const bool was_empty = c->rcv_buf.empty();
+    c->rcv_buf.append(m.payload.data(), m.payload.size());
+    if (was_empty && !m.payload.empty()) event(c->id, SocketEventKind::kReadable);
 }
 
 }  // namespace ftoe::host

@@ -42,8 +42,29 @@
 //     Entering TIME_WAIT sends REMOVE; on REMOVED the tuple goes into the TimeWaitTable
 //     (which from then on answers its retransmitted FINs and new SYNs arriving on the
 //     slow path, and expires it at 2MSL), the session id is freed and the socket reports
-//     CLOSED (the connection lives on only as the 32-byte table entry). abort(): REMOVE, then on REMOVED a RST
-//     <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> via RAW_TX; error kAborted.
+//     CLOSED (the connection lives on only as the 32-byte table entry). abort() (and
+//     close() with linger-0, or with received data the application never read, as
+//     Linux does): ABORT, the engine sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> from
+//     its newest state and answers REMOVED; error kAborted. A connection close()d in
+//     FIN_WAIT_2 is removed without a word after fin_wait2_timeout_ns (as Linux's
+//     tcp_fin_timeout); one only shut down for writing waits for the peer's FIN.
+//   - Host-terminated sockets (Termination::kHost, the default): the engine session is
+//     installed with the host flag; send() queues bytes in the socket's send buffer
+//     (send_buffer bytes), handed to the engine as APP_DATA (app_data_chunk bytes each)
+//     while the bytes handed beyond the SND.UNA the engine last reported (ACKED with
+//     kAckedData) stay within kEngineTxBufBytes - kEngineTxChunk, so APP_DATA never
+//     waits in the engine. RX_DATA events append to the receive buffer that recv()
+//     drains; the engine reopens the peer's window as the bytes enter the host link, so
+//     that buffer is not bounded by the window (RX_CREDIT is not executed yet). close()
+//     and shutdown(kWrite) send SEND_FIN once the send buffer has gone to the engine (the
+//     engine sends the FIN after the data it holds). The engine delivers a segment's
+//     RX_DATA before the PEER_FIN / PEER_RST it carries, so EOF (eof()) is exact.
+//     Termination::kFpgaApp installs the session for the on-FPGA app (the engine's app
+//     streams): its payload never crosses the host link and send()/recv() refuse it.
+//   - Link failure: every socket not yet CLOSED goes to CLOSED with kLinkDown (and a
+//     kClosed event); poll() returns the link's Error with its message.
+//   - Session ids are reused oldest-freed first, so that an engine event still in flight
+//     for a removed session is not mistaken for its successor's.
 //
 // What it expects from the engine:
 //   - INSTALLED / REMOVED with session = the id of the INSTALL / REMOVE, arg a
@@ -54,10 +75,9 @@
 //     the values it knows (handshake state, +1 for each FIN), exact only when no data
 //     moved; counted in StackCounters::removed_without_snapshot.
 //
-// Not in this version: payload over the host link (APP_DATA / RX_DATA, host-terminated
-// sockets): sockets here are engine-terminated only, and data that arrives on the slow
-// path before INSTALLED (e.g. on the final ACK) is dropped for the peer to retransmit.
-// No routing, no ICMP errors, no linger options, no rekeying.
+// Not in this version: data that arrives on the slow path before INSTALLED (e.g. on the
+// final ACK) is dropped for the peer to retransmit. No routing, no ICMP errors, no
+// rekeying, no SO_LINGER with a timeout (only linger-0).
 //
 // Socket API: SocketId handles; poll-style readiness through take_events(), plus state()
 // and error(). A socket stays queryable after it is CLOSED until release().
@@ -78,6 +98,8 @@
 #include <vector>
 
 #include "arp.hpp"
+#include "engine_messages.hpp"
+#include "byte_queue.hpp"
 #include "four_tuple.hpp"
 #include "isn.hpp"
 #include "link.hpp"
@@ -111,7 +133,15 @@ struct StackConfig {
     PortRange ports{};
     ArpConfig arp{};                // our_mac / our_ips are filled from mac / ip
     uint64_t seed = 1;              // every secret and hash seed derives from it
+    std::size_t send_buffer = 1u << 20;    // host-terminated: bytes send() may queue
+    std::size_t app_data_chunk = 8192;     // largest APP_DATA payload (<= kMaxPayload)
+    uint64_t fin_wait2_timeout_ns = 60'000'000'000;  // close()d sockets in FIN_WAIT_2
 };
+
+// Who consumes a connection's payload: the host application through send()/recv()
+// (payload over the host link), or the on-FPGA app on the engine's app streams.
+enum class Termination : uint8_t { kHost, kFpgaApp };
+enum class ShutdownHow : uint8_t { kRead, kWrite, kBoth };
 
 enum class TcpState : uint8_t {
     kClosed, kListen, kSynSent, kSynReceived, kEstablished, kFinWait1, kFinWait2,
@@ -127,6 +157,7 @@ enum class SocketError : uint8_t {
     kReset,            // the peer reset an open connection
     kInstallFailed,    // the engine refused the session (table full) or no session id
     kAborted,          // abort() by the application
+    kLinkDown,         // the host link to the engine failed (unplugged, transfer error)
 };
 const char* socket_error_name(SocketError e);
 
@@ -138,6 +169,8 @@ enum class SocketEventKind : uint8_t {
     kConnected,    // connect() reached ESTABLISHED
     kPeerClosed,   // the peer's FIN arrived (CLOSE_WAIT, or a FIN_WAIT state moved on)
     kClosed,       // the socket reached CLOSED (error() says why, kNone for a clean close)
+    kReadable,     // host-terminated: the receive buffer went from empty to holding data
+    kWritable,     // host-terminated: send buffer room again after a send() took less
 };
 struct SocketEvent {
     SocketId socket = 0;
@@ -154,6 +187,12 @@ struct StackCounters {
     uint64_t rsts_sent = 0, installs = 0, install_failures = 0, no_session_id = 0;
     uint64_t time_wait_inserts = 0, removed_without_snapshot = 0;
     uint64_t dropped_while_installing = 0;
+    uint64_t app_data_bytes = 0, rx_data_bytes = 0;  // host-terminated payload, each way
+    uint64_t rx_data_discarded = 0;    // bytes after shutdown(kRead) / close(), dropped
+    uint64_t stray_rx_data = 0;        // RX_DATA for no host-terminated session
+    uint64_t fin_wait2_timeouts = 0, unread_data_resets = 0, link_down_closes = 0;
+    uint64_t engine_link_errors = 0;   // LINK_ERROR events: the engine rejected commands
+    uint64_t engine_counter_reads = 0; // COUNTERS events taken into engine_counters()
 };
 
 constexpr std::size_t kRemovedSnapshotBytes = 12;
@@ -167,11 +206,25 @@ public:
     Status poll(driver::Duration wait_at_most = driver::Duration(0));
 
     // Sockets.
-    Result<SocketId> listen(uint16_t port, std::size_t backlog = 0);
+    Result<SocketId> listen(uint16_t port, std::size_t backlog = 0,
+                            Termination term = Termination::kHost);
     std::optional<SocketId> accept(SocketId listener);  // nullopt: nothing queued
-    Result<SocketId> connect(uint32_t remote_ip, uint16_t remote_port);
-    Status close(SocketId s);   // graceful (FIN) on an open socket; drops a listener
+    Result<SocketId> connect(uint32_t remote_ip, uint16_t remote_port,
+                             Termination term = Termination::kHost);
+    Status close(SocketId s);   // graceful (FIN after queued data); drops a listener
     Status abort(SocketId s);   // RST
+    Status shutdown(SocketId s, ShutdownHow how);
+    Status set_linger_zero(SocketId s, bool on);  // close() then aborts (RST)
+    // Host-terminated data. send() queues what fits in the send buffer and returns how
+    // much it took (0: full, wait for kWritable). recv() appends up to `max` bytes to
+    // `out` and returns how many (0: nothing now; eof() says whether more can come).
+    Result<std::size_t> send(SocketId s, const uint8_t* p, std::size_t n);
+    Result<std::size_t> recv(SocketId s, driver::Bytes& out, std::size_t max);
+    std::size_t readable(SocketId s) const;  // bytes recv() would return now
+    std::size_t writable(SocketId s) const;  // room in the send buffer
+    bool eof(SocketId s) const;  // the peer's FIN came and every byte before it was read
+    // bytes given to send() the peer has not acknowledged yet (still queued or in flight)
+    std::size_t unacked(SocketId s) const;
     Status release(SocketId s); // forget a CLOSED socket
     TcpState state(SocketId s) const;        // kClosed for an unknown id
     SocketError error(SocketId s) const;
@@ -180,9 +233,13 @@ public:
     std::vector<SocketEvent> take_events();
 
     const StackCounters& counters() const { return counters_; }
+    // READ_COUNTERS: the engine's answer, when it comes, is kept as engine_counters().
+    Status request_engine_counters();
+    const std::optional<driver::EngineCounters>& engine_counters() const { return engine_counters_; }
     const TimeWaitTable& time_wait() const { return time_wait_; }
     const ArpCache& arp() const { return arp_; }
     std::size_t free_sessions() const { return free_sessions_.size(); }
+    const std::optional<driver::Error>& link_error() const { return link_error_; }
     uint32_t ts_now() const;  // our timestamp clock (ms, offset from the seed)
 
 private:
@@ -213,8 +270,18 @@ private:
         bool installing = false, removing = false, in_accept_q = false, accepted = false;
         bool our_fin = false, peer_fin = false;
         bool counted_half_open = false, counted_pending = false;  // in the listener's counts
-        bool rst_on_remove = false;  // abort(): RST once REMOVED gives SND.NXT
         TcpState after_remove = TcpState::kClosed;
+        // application side
+        Termination term = Termination::kHost;
+        bool linger_zero = false;
+        bool app_closed = false;     // close(): no application reads or writes any more
+        bool rd_shut = false, wr_shut = false;
+        bool fin_queued = false;     // SEND_FIN once the send buffer is with the engine
+        bool want_writable = false;  // a send() took less than it was given
+        // host-terminated payload
+        ByteQueue snd_buf, rcv_buf;
+        uint32_t snd_handed = 0;     // sequence number of the next byte for APP_DATA
+        uint32_t snd_una = 0;        // SND.UNA as the engine last reported it
     };
 
     Conn* find(SocketId s);
@@ -256,7 +323,14 @@ private:
     void established(Conn& c, const ParsedFrame& f);  // handshake done: INSTALL
     void install_done(Conn& c, bool ok);
     void enter_closed(Conn& c, SocketError e);  // socket CLOSED, event, tuple freed
-    void begin_remove(Conn& c, TcpState after);
+    // REMOVE (or, with abort, ABORT: the engine resets the peer first)
+    void begin_remove(Conn& c, TcpState after, bool abort = false);
+    void shut_write(Conn& c);        // FIN_WAIT_1 / LAST_ACK, FIN after the send buffer
+    void pump_tx(Conn& c);           // APP_DATA within the engine's credit, then SEND_FIN
+    void send_fin(Conn& c);
+    void on_rx_data(const driver::Message& m);
+    void on_acked(Conn& c, const driver::Message& m);
+    void fail_all(const driver::Error& e);  // the link failed: every socket CLOSED
     void drop_conn(SocketId s);  // forget a connection no application holds
     void set_timer(Conn& c, uint64_t at);
     void run_timers(uint64_t now);
@@ -280,12 +354,13 @@ private:
     std::map<FourTuple, SocketId> by_tuple_;
     std::map<uint16_t, SocketId> listeners_;
     std::unordered_map<uint32_t, SocketId> by_session_;
-    std::vector<uint32_t> free_sessions_;
+    std::deque<uint32_t> free_sessions_;  // oldest freed first
     std::set<std::pair<uint64_t, SocketId>> timers_;
     std::vector<SocketEvent> events_;
     SocketId next_id_ = 1;
     std::optional<driver::Error> link_error_;
     StackCounters counters_;
+    std::optional<driver::EngineCounters> engine_counters_;
 };
 
 }  // namespace ftoe::host

@@ -79,7 +79,7 @@ void handshake_echo_close(CloseOrder order) {
     cfg.sessions = 4096;
     host::Stack stack(*link, cfg);
     ASSERT_TRUE(stack.start().ok());
-    const auto listener = stack.listen(kPort);
+    const auto listener = stack.listen(kPort, 0, host::Termination::kFpgaApp);
     ASSERT_TRUE(listener.ok());
 
     Peer peer;

@@ -338,6 +338,7 @@ TEST_F(StackTest, SynAckIsAckedAndTheNegotiatedSessionInstalled) {
     st.rcv_wscale = 7;
     st.tsval_now = our_tsval + 3;
     st.mss = 1400;
+    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload, driver::install_payload(engine_tuple(t), st));
     EXPECT_EQ(stack->state(sock), TcpState::kSynSent) << "ESTABLISHED only once installed";
     EXPECT_TRUE(stack->take_events().empty());
@@ -442,6 +443,7 @@ TEST_F(StackTest, SimultaneousOpenGoesThroughSynReceived) {
     st.peer_mac = kPeerMac64;
     st.tsval_now = stack->ts_now();
     st.mss = 1200;
+    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload, driver::install_payload(engine_tuple(*stack->tuple(sock)), st));
     link.inject(Kind::kInstalled, s.cmds[0].session, uint16_t(driver::TableResult::kStashed));
     step();
@@ -505,6 +507,7 @@ TEST_F(StackTest, SynToListenerGetsNegotiatedSynAckAndFinalAckInstalls) {
     st.rcv_wscale = 7;
     st.tsval_now = stack->ts_now();
     st.mss = 1400;
+    st.host_terminated = true;  // Termination::kHost, the default
     const FourTuple t{kPeerIp, kOurIp, 4000, 80};
     EXPECT_EQ(s.cmds[0].payload, driver::install_payload(engine_tuple(t), st));
     EXPECT_FALSE(stack->accept(l).has_value()) << "not before INSTALLED";
@@ -550,6 +553,7 @@ TEST_F(StackTest, SynWithoutOptionsNegotiatesNoneAndMss536) {
     st.peer_mac = kPeerMac64;
     st.tsval_now = stack->ts_now();
     st.mss = 536;
+    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload,
               driver::install_payload(engine_tuple({kPeerIp, kOurIp, 4000, 80}), st));
 }
@@ -695,6 +699,7 @@ TEST_F(StackTest, FullSynBacklogAnswersWithStatelessSynCookies) {
     st.rcv_wscale = 7;
     st.tsval_now = stack->ts_now();
     st.mss = 1440;
+    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload,
               driver::install_payload(engine_tuple({kPeerIp, kOurIp, 4001, 80}), st));
     link.inject(Kind::kInstalled, s.cmds[0].session, 0);
@@ -887,167 +892,28 @@ TEST_F(StackTest, PeerRstRemovesTheSessionWithConnectionReset) {
     EXPECT_EQ(stack->free_sessions(), kSessions);
 }
 
-TEST_F(StackTest, AbortRemovesTheSessionThenResetsThePeerAtTheEnginesSndNxt) {
+TEST_F(StackTest, AbortSendsTheEnginesAbortWhichResetsThePeerFromItsOwnState) {
     make();
     prime_arp();
     Open o = open_active();
     ASSERT_TRUE(stack->abort(o.sock).ok());
     Sent s = sent();
     ASSERT_EQ(s.cmds.size(), 1u);
-    EXPECT_EQ(s.cmds[0].kind, Kind::kRemove);
-    EXPECT_TRUE(s.frames.empty());
+    EXPECT_EQ(s.cmds[0].kind, Kind::kAbort) << "the engine knows SND.NXT: it sends the RST";
+    EXPECT_EQ(s.cmds[0].session, o.session);
+    EXPECT_EQ(s.cmds[0].payload, driver::table_key_payload(engine_tuple(o.tuple)));
+    EXPECT_TRUE(s.frames.empty()) << "no host-built RST";
+    EXPECT_EQ(stack->state(o.sock), TcpState::kEstablished) << "CLOSED once REMOVED comes";
     link.inject(Kind::kRemoved, o.session, uint16_t(driver::TableResult::kRemoved),
                 snapshot(o.iss + 1001, o.irs + 201, 0));
     step();
     s = sent();
-    ASSERT_EQ(s.frames.size(), 1u);
-    expect_tcp(s.frames[0], o.tuple.local_port, 80, tcp_bits::kRst | tcp_bits::kAck,
-               o.iss + 1001, o.irs + 201);
+    EXPECT_TRUE(s.frames.empty());
+    EXPECT_TRUE(s.cmds.empty());
     EXPECT_EQ(stack->state(o.sock), TcpState::kClosed);
     EXPECT_EQ(stack->error(o.sock), SocketError::kAborted);
     EXPECT_FALSE(stack->time_wait().contains(o.tuple));
-}
-
-TEST_F(StackTest, EphemeralPortsSkipTuplesInTimeWait) {
-    cfg.ports = {40000, 40001};
-    make();
-    prime_arp();
-    Open o = open_active();
-    ASSERT_TRUE(stack->close(o.sock).ok());
-    link.inject(Kind::kPeerFin, o.session);
-    link.inject(Kind::kAcked, o.session, 1);
-    link.inject(Kind::kRemoved, o.session, 4);
-    step();
-    ASSERT_TRUE(stack->time_wait().contains(o.tuple));
-    link.take_sent();
-    auto second = stack->connect(kPeerIp, 80);
-    ASSERT_TRUE(second.ok());
-    EXPECT_NE(stack->tuple(second.value())->local_port, o.tuple.local_port);
-    auto third = stack->connect(kPeerIp, 80);
-    EXPECT_FALSE(third.ok()) << "one port in TIME_WAIT, the other in use";
-    // another destination port may reuse the TIME_WAIT port
-    auto other = stack->connect(kPeerIp, 81);
-    ASSERT_TRUE(other.ok());
-}
-
-TEST_F(StackTest, SynForATimeWaitTupleWithHigherSequenceOpensANewIncarnation) {
-    make();
-    prime_arp();
-    SocketId l = stack->listen(80).value();
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
-    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
-    const uint32_t session = sent().cmds.at(0).session;
-    link.inject(Kind::kInstalled, session, 0);
-    step();
-    SocketId c = *stack->accept(l);
-    ASSERT_TRUE(stack->close(c).ok());
-    link.inject(Kind::kAcked, session, 1);
-    link.inject(Kind::kPeerFin, session);
-    step();
-    link.inject(Kind::kRemoved, session, 4, snapshot(iss + 2, 102, 0));
-    step();
-    const FourTuple t{kPeerIp, kOurIp, 4000, 80};
-    ASSERT_TRUE(stack->time_wait().contains(t));
-    link.take_sent();
-    // a SYN below RCV.NXT is answered with the TIME_WAIT ACK
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 50, 0));
-    Sent s = sent();
-    ASSERT_EQ(s.frames.size(), 1u);
-    expect_tcp(s.frames[0], 80, 4000, tcp_bits::kAck, iss + 2, 102);
-    // a SYN above it (RFC 9293 MAY-2) starts a new handshake with an ISN above SND.NXT
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100000, 0));
-    s = sent();
-    ASSERT_EQ(s.frames.size(), 1u);
-    expect_tcp(s.frames[0], 80, 4000, tcp_bits::kSyn | tcp_bits::kAck, s.frames[0].tcp.seq,
-               100001);
-    EXPECT_TRUE(seq_gt(s.frames[0].tcp.seq, iss + 2));
-    EXPECT_FALSE(stack->time_wait().contains(t));
-}
-
-TEST_F(StackTest, NoFreeSessionIdResetsThePeer) {
-    cfg.sessions = 1;
-    make();
-    prime_arp();
-    stack->listen(80).value();
-    for (uint16_t port : {uint16_t(4000), uint16_t(4001)}) {
-        send_peer(from_peer(port, 80, tcp_bits::kSyn, 100, 0));
-        const uint32_t iss = sent().frames.at(0).tcp.seq;
-        send_peer(from_peer(port, 80, tcp_bits::kAck, 101, iss + 1));
-        Sent s = sent();
-        if (port == 4000) {
-            ASSERT_EQ(s.cmds.size(), 1u);
-            EXPECT_EQ(s.cmds[0].session, 0u);
-        } else {
-            EXPECT_TRUE(s.cmds.empty());
-            ASSERT_EQ(s.frames.size(), 1u);
-            expect_tcp(s.frames[0], 80, port, tcp_bits::kRst | tcp_bits::kAck, iss + 1, 101);
-        }
-    }
-    EXPECT_EQ(stack->counters().no_session_id, 1u);
-}
-
-TEST_F(StackTest, FullAcceptQueueDropsTheFinalAckUntilTheApplicationAccepts) {
-    make();
-    prime_arp();
-    SocketId l = stack->listen(80, 1).value();
-    uint32_t iss[2] = {};
-    for (int i = 0; i < 2; i++) {
-        const uint16_t port = uint16_t(4000 + i);
-        send_peer(from_peer(port, 80, tcp_bits::kSyn, 100, 0));
-        iss[i] = sent().frames.at(0).tcp.seq;
-        send_peer(from_peer(port, 80, tcp_bits::kAck, 101, iss[i] + 1));
-        Sent s = sent();
-        if (i == 0) {
-            ASSERT_EQ(s.cmds.size(), 1u);
-            link.inject(Kind::kInstalled, s.cmds[0].session, 0);
-            step();
-        } else {
-            EXPECT_TRUE(s.cmds.empty()) << "accept queue (1) is full";
-            EXPECT_TRUE(s.frames.empty());
-        }
-    }
-    EXPECT_EQ(stack->counters().accept_queue_drops, 1u);
-    ASSERT_TRUE(stack->accept(l).has_value());
-    // our SYN-ACK retransmission makes the peer ACK again; now there is room
-    link.advance(seconds(1));
-    step();
-    Sent s = sent();
-    ASSERT_EQ(s.frames.size(), 1u);
-    expect_tcp(s.frames[0], 80, 4001, tcp_bits::kSyn | tcp_bits::kAck, iss[1], 101);
-    send_peer(from_peer(4001, 80, tcp_bits::kAck, 101, iss[1] + 1));
-    s = sent();
-    ASSERT_EQ(s.cmds.size(), 1u);
-    EXPECT_EQ(s.cmds[0].kind, Kind::kInstall);
-}
-
-TEST_F(StackTest, SynReceivedHandlesRstAndBadAcksPerRfc9293) {
-    make();
-    prime_arp();
-    stack->listen(80).value();
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
-    // an ACK of something we never sent: <SEQ=SEG.ACK><CTL=RST>, entry kept
-    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 9));
-    Sent s = sent();
-    ASSERT_EQ(s.frames.size(), 1u);
-    expect_tcp(s.frames[0], 80, 4000, tcp_bits::kRst, iss + 9, 0);
-    // a RST off RCV.NXT is ignored; one at RCV.NXT returns the listener to LISTEN
-    send_peer(from_peer(4000, 80, tcp_bits::kRst, 150, 0));
-    EXPECT_TRUE(sent().frames.empty());
-    link.advance(seconds(1));
-    step();
-    EXPECT_EQ(sent().frames.size(), 1u) << "still half-open: the SYN-ACK is retransmitted";
-    send_peer(from_peer(4000, 80, tcp_bits::kRst, 101, 0));
-    EXPECT_TRUE(sent().frames.empty());
-    link.advance(seconds(10));
-    step();
-    EXPECT_TRUE(sent().frames.empty()) << "entry gone: no more retransmissions";
-    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
-    s = sent();
-    EXPECT_TRUE(s.cmds.empty());
-    ASSERT_EQ(s.frames.size(), 1u);
-    EXPECT_EQ(s.frames[0].tcp.flags, tcp_bits::kRst);
+    EXPECT_EQ(stack->free_sessions(), kSessions);
 }
 
 TEST_F(StackTest, ClosingAListenerResetsConnectionsNotYetAccepted) {
@@ -1067,12 +933,11 @@ TEST_F(StackTest, ClosingAListenerResetsConnectionsNotYetAccepted) {
     EXPECT_EQ(stack->state(l), TcpState::kClosed);
     Sent s = sent();
     ASSERT_EQ(s.cmds.size(), 1u);
-    EXPECT_EQ(s.cmds[0].kind, Kind::kRemove);
+    EXPECT_EQ(s.cmds[0].kind, Kind::kAbort) << "the engine resets the installed child";
     link.inject(Kind::kRemoved, session, 4, snapshot(iss + 1, 101, 0));
     step();
     s = sent();
-    ASSERT_EQ(s.frames.size(), 1u);
-    expect_tcp(s.frames[0], 80, 4000, tcp_bits::kRst | tcp_bits::kAck, iss + 1, 101);
+    EXPECT_TRUE(s.frames.empty());
     EXPECT_EQ(stack->free_sessions(), kSessions);
     // the port is closed now
     send_peer(from_peer(4002, 80, tcp_bits::kSyn, 500, 0));
@@ -1202,6 +1067,7 @@ TEST_F(StackTest, SynCookieWithoutTimestampsCarriesOnlyTheMss) {
     st.peer_mac = kPeerMac64;
     st.tsval_now = stack->ts_now();
     st.mss = 536;  // no MSS option in the SYN
+    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload,
               driver::install_payload(engine_tuple({kPeerIp, kOurIp, 4000, 80}), st));
     link.inject(Kind::kInstalled, s.cmds[0].session, 0);
@@ -1215,6 +1081,295 @@ TEST_F(StackTest, AFailedLinkIsReportedByPoll) {
     auto r = stack->poll();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().message, "unplugged");
+}
+
+// ---- host-terminated sockets: payload over the host link ----
+
+driver::Bytes be32(uint32_t v) {
+    return {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
+}
+
+Bytes pattern(std::size_t n, uint32_t seed) {
+    Bytes b(n);
+    for (std::size_t i = 0; i < n; i++) b[i] = uint8_t((i * 131 + seed) >> 3);
+    return b;
+}
+
+// APP_DATA commands in `cmds` appended to `out`; returns how many other commands came.
+std::size_t collect_app_data(const std::vector<driver::Message>& cmds, uint32_t session,
+                             Bytes& out, std::size_t max_chunk) {
+    std::size_t other = 0;
+    for (const auto& m : cmds) {
+        if (m.kind != Kind::kAppData) {
+            other++;
+            continue;
+        }
+        EXPECT_EQ(m.session, session);
+        EXPECT_GE(m.payload.size(), 1u);
+        EXPECT_LE(m.payload.size(), max_chunk);
+        out.insert(out.end(), m.payload.begin(), m.payload.end());
+    }
+    return other;
+}
+
+constexpr std::size_t kCredit = driver::kEngineTxBufBytes - driver::kEngineTxChunk;
+
+TEST_F(StackTest, HostSocketHandsDataToTheEngineWithinItsCreditAsAckedDataAllows) {
+    make();
+    prime_arp();
+    Open o = open_active();
+    const Bytes data = pattern(300000, 1);
+    auto r = stack->send(o.sock, data.data(), data.size());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r.value(), data.size());
+    Bytes handed;
+    EXPECT_EQ(collect_app_data(link.take_sent(), o.session, handed, cfg.app_data_chunk), 0u);
+    EXPECT_EQ(handed.size(), kCredit) << "the first send fills the engine's credit, no more";
+    EXPECT_EQ(stack->unacked(o.sock), data.size());
+    uint32_t una = o.iss + 1;
+    for (int round = 0; handed.size() < data.size(); round++) {
+        ASSERT_LT(round, 100);
+        una += 20000;  // the peer acknowledged 20,000 more bytes
+        link.inject(Kind::kAcked, o.session, driver::kAckedData, be32(una));
+        step();
+        collect_app_data(link.take_sent(), o.session, handed, cfg.app_data_chunk);
+        const uint32_t outstanding = o.iss + 1 + uint32_t(handed.size()) - una;
+        EXPECT_LE(outstanding, kCredit) << "round " << round;
+        if (handed.size() < data.size()) {
+            EXPECT_EQ(outstanding, kCredit) << "round " << round;
+        }
+    }
+    EXPECT_EQ(handed, data);
+    EXPECT_EQ(stack->counters().app_data_bytes, data.size());
+    // an old SND.UNA (reordered event) hands nothing more
+    link.inject(Kind::kAcked, o.session, driver::kAckedData, be32(o.iss + 1));
+    step();
+    EXPECT_TRUE(link.take_sent().empty());
+}
+
+TEST_F(StackTest, FullSendBufferTakesLessThenSignalsWritable) {
+    cfg.send_buffer = 100000;
+    make();
+    prime_arp();
+    Open o = open_active();
+    const Bytes data = pattern(400000, 2);
+    auto r = stack->send(o.sock, data.data(), data.size());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value(), cfg.send_buffer + kCredit) << "buffer plus what the engine took";
+    EXPECT_EQ(stack->writable(o.sock), 0u);
+    EXPECT_TRUE(stack->take_events().empty());
+    auto again = stack->send(o.sock, data.data(), 10);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value(), 0u) << "full: would block";
+    link.take_sent();
+    link.inject(Kind::kAcked, o.session, driver::kAckedData, be32(o.iss + 1 + 10000));
+    step();
+    const auto ev = stack->take_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].kind, SocketEventKind::kWritable);
+    EXPECT_EQ(stack->writable(o.sock), 10000u);
+}
+
+TEST_F(StackTest, RxDataFillsTheReceiveBufferAndEofFollowsThePeersFin) {
+    make();
+    prime_arp();
+    Open o = open_active();
+    const Bytes a = pattern(1000, 3), b = pattern(500, 4);
+    link.inject(Kind::kRxData, o.session, 0, a);
+    link.inject(Kind::kRxData, o.session, 0, b);
+    step();
+    auto ev = stack->take_events();
+    ASSERT_EQ(ev.size(), 1u) << "readable once, when the buffer stops being empty";
+    EXPECT_EQ(ev[0].kind, SocketEventKind::kReadable);
+    EXPECT_EQ(stack->readable(o.sock), 1500u);
+    Bytes got;
+    ASSERT_EQ(stack->recv(o.sock, got, 1200).value(), 1200u);
+    ASSERT_EQ(stack->recv(o.sock, got, 1200).value(), 300u);
+    ASSERT_EQ(stack->recv(o.sock, got, 1200).value(), 0u);
+    Bytes want = a;
+    want.insert(want.end(), b.begin(), b.end());
+    EXPECT_EQ(got, want);
+    EXPECT_FALSE(stack->eof(o.sock));
+    link.inject(Kind::kRxData, o.session, 0, a);
+    link.inject(Kind::kPeerFin, o.session);
+    step();
+    EXPECT_EQ(stack->state(o.sock), TcpState::kCloseWait);
+    EXPECT_FALSE(stack->eof(o.sock)) << "data before the FIN is still unread";
+    got.clear();
+    ASSERT_EQ(stack->recv(o.sock, got, 5000).value(), a.size());
+    EXPECT_TRUE(stack->eof(o.sock));
+    EXPECT_EQ(stack->counters().rx_data_bytes, 2500u);
+    // the passive close: our data, then our FIN
+    const Bytes reply = pattern(3000, 5);
+    ASSERT_EQ(stack->send(o.sock, reply.data(), reply.size()).value(), reply.size());
+    ASSERT_TRUE(stack->close(o.sock).ok());
+    const auto cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 2u);
+    EXPECT_EQ(cmds[0].kind, Kind::kAppData);
+    EXPECT_EQ(cmds[1].kind, Kind::kSendFin);
+    EXPECT_EQ(stack->state(o.sock), TcpState::kLastAck);
+}
+
+TEST_F(StackTest, CloseWithQueuedDataSendsTheFinOnlyAfterTheLastAppData) {
+    make();
+    prime_arp();
+    Open o = open_active();
+    const Bytes data = pattern(100000, 6);
+    ASSERT_EQ(stack->send(o.sock, data.data(), data.size()).value(), data.size());
+    ASSERT_TRUE(stack->close(o.sock).ok());
+    EXPECT_EQ(stack->state(o.sock), TcpState::kFinWait1);
+    Bytes handed;
+    EXPECT_EQ(collect_app_data(link.take_sent(), o.session, handed, cfg.app_data_chunk), 0u)
+        << "no SEND_FIN while data waits for credit";
+    EXPECT_FALSE(stack->send(o.sock, data.data(), 1).ok()) << "send after close";
+    link.inject(Kind::kAcked, o.session, driver::kAckedData, be32(o.iss + 1 + 60000));
+    step();
+    const auto cmds = link.take_sent();
+    ASSERT_GE(cmds.size(), 2u);
+    EXPECT_EQ(cmds.back().kind, Kind::kSendFin);
+    EXPECT_EQ(collect_app_data(cmds, o.session, handed, cfg.app_data_chunk), 1u);
+    EXPECT_EQ(handed, data);
+    link.inject(Kind::kAcked, o.session, driver::kAckedData | driver::kAckedFin,
+                be32(o.iss + 1 + 100001));
+    step();
+    EXPECT_EQ(stack->state(o.sock), TcpState::kFinWait2);
+    EXPECT_EQ(stack->unacked(o.sock), 0u);
+}
+
+TEST_F(StackTest, ShutdownWriteHalfClosesKeepsReceivingAndWaitsForThePeersFin) {
+    make();
+    prime_arp();
+    Open o = open_active();
+    ASSERT_TRUE(stack->shutdown(o.sock, ShutdownHow::kWrite).ok());
+    auto cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_EQ(cmds[0].kind, Kind::kSendFin);
+    EXPECT_EQ(stack->state(o.sock), TcpState::kFinWait1);
+    link.inject(Kind::kAcked, o.session, driver::kAckedFin);
+    step();
+    EXPECT_EQ(stack->state(o.sock), TcpState::kFinWait2);
+    link.advance(seconds(600));
+    step();
+    EXPECT_EQ(stack->state(o.sock), TcpState::kFinWait2) << "no FIN_WAIT_2 timeout when not closed";
+    EXPECT_TRUE(link.take_sent().empty());
+    const Bytes late = pattern(700, 7);
+    link.inject(Kind::kRxData, o.session, 0, late);
+    link.inject(Kind::kPeerFin, o.session);
+    step();
+    Bytes got;
+    ASSERT_EQ(stack->recv(o.sock, got, 1000).value(), late.size()) << "half-closed: still reading";
+    EXPECT_EQ(got, late);
+    EXPECT_EQ(stack->state(o.sock), TcpState::kTimeWait);
+    cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_EQ(cmds[0].kind, Kind::kRemove);
+}
+
+TEST_F(StackTest, FinWait2TimeoutRemovesAClosedSocketWithoutTimeWait) {
+    cfg.fin_wait2_timeout_ns = 30'000'000'000;
+    make();
+    prime_arp();
+    Open o = open_active();
+    ASSERT_TRUE(stack->close(o.sock).ok());
+    link.take_sent();
+    link.inject(Kind::kAcked, o.session, driver::kAckedFin);
+    step();
+    EXPECT_EQ(stack->state(o.sock), TcpState::kFinWait2);
+    link.advance(seconds(29));
+    step();
+    EXPECT_TRUE(link.take_sent().empty());
+    link.advance(seconds(2));
+    step();
+    auto cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_EQ(cmds[0].kind, Kind::kRemove) << "as Linux: no RST for the orphan";
+    EXPECT_EQ(stack->counters().fin_wait2_timeouts, 1u);
+    link.inject(Kind::kRemoved, o.session, uint16_t(driver::TableResult::kRemoved),
+                snapshot(o.iss + 2, o.irs + 1, 0));
+    step();
+    EXPECT_EQ(stack->state(o.sock), TcpState::kClosed);
+    EXPECT_FALSE(stack->time_wait().contains(o.tuple));
+    EXPECT_EQ(stack->free_sessions(), kSessions);
+}
+
+TEST_F(StackTest, CloseWithUnreadDataOrLingerZeroAborts) {
+    make();
+    prime_arp();
+    Open o = open_active();
+    link.inject(Kind::kRxData, o.session, 0, pattern(10, 8));
+    step();
+    ASSERT_TRUE(stack->close(o.sock).ok());
+    auto cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_EQ(cmds[0].kind, Kind::kAbort) << "unread data: RST, as Linux";
+    EXPECT_EQ(stack->counters().unread_data_resets, 1u);
+    EXPECT_EQ(stack->error(o.sock), SocketError::kAborted);
+
+    Open p = open_active(9000);
+    ASSERT_TRUE(stack->set_linger_zero(p.sock, true).ok());
+    ASSERT_TRUE(stack->close(p.sock).ok());
+    cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_EQ(cmds[0].kind, Kind::kAbort) << "linger-0";
+}
+
+TEST_F(StackTest, FpgaAppSocketInstallsWithoutTheHostFlagAndRefusesSendAndRecv) {
+    make();
+    prime_arp();
+    SocketId l = stack->listen(7, 0, Termination::kFpgaApp).value();
+    send_peer(from_peer(4000, 7, tcp_bits::kSyn, 100, 0));
+    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    send_peer(from_peer(4000, 7, tcp_bits::kAck, 101, iss + 1));
+    const auto cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    ASSERT_EQ(cmds[0].kind, Kind::kInstall);
+    constexpr std::size_t kFlagsAt = 12 + 8 * 4 + 1;  // key, eight 32-bit fields, wscale
+    EXPECT_EQ(cmds[0].payload.at(kFlagsAt) & driver::kInstallHost, 0);
+    link.inject(Kind::kInstalled, cmds[0].session, 0);
+    step();
+    const SocketId s = stack->accept(l).value();
+    EXPECT_FALSE(stack->send(s, cmds[0].payload.data(), 1).ok());
+    Bytes out;
+    EXPECT_FALSE(stack->recv(s, out, 1).ok());
+    link.inject(Kind::kRxData, cmds[0].session, 0, pattern(5, 9));
+    step();
+    EXPECT_EQ(stack->counters().stray_rx_data, 1u);
+}
+
+TEST_F(StackTest, LinkFailureClosesEverySocketWithLinkDown) {
+    make();
+    prime_arp();
+    Open o = open_active();
+    SocketId l = stack->listen(81).value();
+    SocketId pending = stack->connect(kPeerIp, 82).value();
+    stack->take_events();
+    link.fail("FT2232H 0403:6010 unplugged");
+    auto r = stack->poll();
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("unplugged"), std::string::npos);
+    for (SocketId s : {o.sock, l, pending}) {
+        EXPECT_EQ(stack->state(s), TcpState::kClosed) << s;
+        EXPECT_EQ(stack->error(s), SocketError::kLinkDown) << s;
+    }
+    EXPECT_EQ(stack->take_events().size(), 3u) << "a kClosed for each";
+    EXPECT_FALSE(stack->send(o.sock, nullptr, 0).ok());
+    EXPECT_FALSE(stack->listen(81).ok() && stack->poll().ok());
+}
+
+TEST_F(StackTest, SessionIdsAreReusedOldestFreedFirst) {
+    make();
+    prime_arp();
+    Open a = open_active(1000);
+    Open b = open_active(2000);
+    EXPECT_EQ(a.session, 0u);
+    EXPECT_EQ(b.session, 1u);
+    ASSERT_TRUE(stack->abort(a.sock).ok());
+    link.inject(Kind::kRemoved, a.session, uint16_t(driver::TableResult::kRemoved),
+                snapshot(a.iss + 1, a.irs + 1, 0));
+    step();
+    link.take_sent();
+    Open c = open_active(3000);
+    EXPECT_EQ(c.session, 2u) << "session 0 waits behind the ids never used";
 }
 
 }  // namespace
