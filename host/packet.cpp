@@ -18,12 +18,12 @@ void wr16(uint8_t* p, uint16_t v) {
     p[1] = uint8_t(v);
 }
 void put16(Bytes& b, uint16_t v) {
-    b.push_back(uint8_t(v >> 8));
-    b.push_back(uint8_t(v));
+    const uint8_t w[2] = {uint8_t(v >> 8), uint8_t(v)};
+    b.insert(b.end(), w, w + 2);
 }
 void put32(Bytes& b, uint32_t v) {
-    put16(b, uint16_t(v >> 16));
-    put16(b, uint16_t(v));
+    const uint8_t w[4] = {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
+    b.insert(b.end(), w, w + 4);
 }
 MacAddress rd_mac(const uint8_t* p) {
     MacAddress m;

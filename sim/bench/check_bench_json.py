@@ -10,7 +10,7 @@ REQUIRED = {
                  "verilator_frames_per_s", "icarus_frames_per_s", "gbps"],
     "engine": ["rx_latency_cycles", "ack_latency_cycles", "slow_path_latency_cycles", "rx_beats_per_cycle",
                "table_max_occupancy", "sim_cycles_per_s"],
-    "host": ["tw_bytes_per_entry", "tw_lookups_per_s", "tw_inserts_per_s",
+    "host": ["lifecycles_per_s", "tw_bytes_per_entry", "tw_lookups_per_s", "tw_inserts_per_s",
              "tw_expiries_per_s", "tw_fin_reacks_per_s"],
 }
 
