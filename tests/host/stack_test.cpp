@@ -1372,5 +1372,94 @@ TEST_F(StackTest, SessionIdsAreReusedOldestFreedFirst) {
     EXPECT_EQ(c.session, 2u) << "session 0 waits behind the ids never used";
 }
 
+// ---- RFC 9293 §3.3.2 figure 5, the synchronized states, as a table ----
+// Every path from ESTABLISHED to CLOSED the diagram draws (and the RST / TIMEOUT exits
+// from each state), driven by the API and the engine's events: after each step the
+// socket is in the state the row names. REMOVED completes a removal; "2MSL" lets the
+// TIME_WAIT entry expire.
+enum class Step : uint8_t { kClose, kShutWr, kPeerFin, kAckedFin, kRemoved, kPeerRst, kTimeout, k2Msl };
+struct Transition {
+    Step step;
+    TcpState after;
+};
+struct DiagramPath {
+    const char* name;
+    std::vector<Transition> steps;
+    bool time_wait;  // the tuple went into the TIME_WAIT table
+};
+
+TEST_F(StackTest, EverySynchronizedTransitionOfTheStateDiagram) {
+    using S = TcpState;
+    const std::vector<DiagramPath> paths = {
+        {"active close", {{Step::kClose, S::kFinWait1}, {Step::kAckedFin, S::kFinWait2},
+                          {Step::kPeerFin, S::kTimeWait}, {Step::kRemoved, S::kClosed},
+                          {Step::k2Msl, S::kClosed}}, true},
+        {"simultaneous close", {{Step::kClose, S::kFinWait1}, {Step::kPeerFin, S::kClosing},
+                                {Step::kAckedFin, S::kTimeWait}, {Step::kRemoved, S::kClosed}}, true},
+        {"passive close", {{Step::kPeerFin, S::kCloseWait}, {Step::kClose, S::kLastAck},
+                           {Step::kAckedFin, S::kLastAck}, {Step::kRemoved, S::kClosed}}, false},
+        {"half-close first", {{Step::kShutWr, S::kFinWait1}, {Step::kAckedFin, S::kFinWait2},
+                              {Step::kClose, S::kFinWait2}, {Step::kPeerFin, S::kTimeWait},
+                              {Step::kRemoved, S::kClosed}}, true},
+        {"half-close second", {{Step::kPeerFin, S::kCloseWait}, {Step::kShutWr, S::kLastAck},
+                               {Step::kAckedFin, S::kLastAck}, {Step::kRemoved, S::kClosed}}, false},
+        {"RST in ESTABLISHED", {{Step::kPeerRst, S::kEstablished}, {Step::kRemoved, S::kClosed}}, false},
+        {"RST in FIN-WAIT-1", {{Step::kClose, S::kFinWait1}, {Step::kPeerRst, S::kFinWait1},
+                               {Step::kRemoved, S::kClosed}}, false},
+        {"RST in FIN-WAIT-2", {{Step::kClose, S::kFinWait1}, {Step::kAckedFin, S::kFinWait2},
+                               {Step::kPeerRst, S::kFinWait2}, {Step::kRemoved, S::kClosed}}, false},
+        {"RST in CLOSING", {{Step::kClose, S::kFinWait1}, {Step::kPeerFin, S::kClosing},
+                            {Step::kPeerRst, S::kClosing}, {Step::kRemoved, S::kClosed}}, false},
+        {"RST in CLOSE-WAIT", {{Step::kPeerFin, S::kCloseWait}, {Step::kPeerRst, S::kCloseWait},
+                               {Step::kRemoved, S::kClosed}}, false},
+        {"RST in LAST-ACK", {{Step::kPeerFin, S::kCloseWait}, {Step::kClose, S::kLastAck},
+                             {Step::kPeerRst, S::kLastAck}, {Step::kRemoved, S::kClosed}}, false},
+        {"TIMEOUT in ESTABLISHED", {{Step::kTimeout, S::kEstablished}, {Step::kRemoved, S::kClosed}}, false},
+        {"TIMEOUT in FIN-WAIT-1", {{Step::kClose, S::kFinWait1}, {Step::kTimeout, S::kFinWait1},
+                                   {Step::kRemoved, S::kClosed}}, false},
+        {"TIMEOUT in LAST-ACK", {{Step::kPeerFin, S::kCloseWait}, {Step::kClose, S::kLastAck},
+                                 {Step::kTimeout, S::kLastAck}, {Step::kRemoved, S::kClosed}}, false},
+    };
+    make();
+    prime_arp();
+    uint32_t isn = 10000;
+    for (const DiagramPath& path : paths) {
+        SCOPED_TRACE(path.name);
+        prime_arp();  // the peer's ARP entry may have aged out over a 2MSL step
+        Open o = open_active(isn += 100000);
+        bool rst = false, timeout = false;
+        for (const Transition& t : path.steps) {
+            switch (t.step) {
+                case Step::kClose: ASSERT_TRUE(stack->close(o.sock).ok()); break;
+                case Step::kShutWr: ASSERT_TRUE(stack->shutdown(o.sock, ShutdownHow::kWrite).ok()); break;
+                case Step::kPeerFin: link.inject(Kind::kPeerFin, o.session); break;
+                case Step::kAckedFin: link.inject(Kind::kAcked, o.session, driver::kAckedFin); break;
+                case Step::kPeerRst: link.inject(Kind::kPeerRst, o.session); rst = true; break;
+                case Step::kTimeout: link.inject(Kind::kTimeout, o.session); timeout = true; break;
+                case Step::kRemoved:
+                    link.inject(Kind::kRemoved, o.session, uint16_t(driver::TableResult::kRemoved),
+                                snapshot(o.iss + 2, o.irs + 2, 0));
+                    break;
+                case Step::k2Msl:
+                    EXPECT_TRUE(stack->time_wait().contains(o.tuple));
+                    link.advance(nanoseconds(cfg.two_msl_ns + 1000));
+                    break;
+            }
+            step();
+            EXPECT_EQ(stack->state(o.sock), t.after)
+                << "step " << int(t.step) << ": " << tcp_state_name(stack->state(o.sock));
+        }
+        const bool expired = path.steps.back().step == Step::k2Msl;
+        EXPECT_EQ(stack->time_wait().contains(o.tuple), path.time_wait && !expired);
+        EXPECT_EQ(stack->error(o.sock), rst       ? SocketError::kReset
+                                        : timeout ? SocketError::kTimedOut
+                                                  : SocketError::kNone);
+        EXPECT_EQ(stack->free_sessions(), kSessions) << "the engine session is freed";
+        EXPECT_EQ(stack->counters().unexpected_events, 0u);
+        ASSERT_TRUE(stack->release(o.sock).ok());
+        link.take_sent();
+    }
+}
+
 }  // namespace
 }  // namespace ftoe::host
