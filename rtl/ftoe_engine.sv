@@ -17,7 +17,7 @@
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
 //   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx;
-//   a session event waits for the payload decided before it (RX_DATA before PEER_FIN)
+//   a host session's event waits for the payload decided before it (RX_DATA first)
 //   raw TX frames -> raw_tx_csum (checksums filled) -> raw_tx_pack -> tx_frame_mux -> MAC TX
 //   app TX | APP_DATA (host sessions; SND.UNA back as ACKED(data) events)
 //          -> tx_buf_wr -> memory port; events (install, SENT, ACK, timer expiry, data
@@ -541,12 +541,15 @@ module ftoe_engine #(
     wire logic sev_push = rx_sev || fa_move;
     logic [SID_W+2:0] sev_head;
     always_comb sev_head = sev_q[sev_rd_q[3:0]];
-    // A segment's event leaves only after the payload of every segment decided up to it
-    // (its own included) has left the payload store, so the host sees a session's RX_DATA
-    // before its PEER_FIN / PEER_RST. An entry keeps the payload-queue position it waits
-    // for (sev_bar_q) and a sticky bit set once the queue's read side has reached it; the
-    // read side moves by one at most, so an equality test never misses it. Transmit-side
-    // events wait for nothing.
+    // A host-terminated session's segment event leaves only after the payload of every
+    // segment decided up to it (its own included) has left the payload store, so the host
+    // sees the session's RX_DATA before its PEER_FIN / PEER_RST. An entry keeps the
+    // payload-queue position it waits for (sev_bar_q) and a sticky bit set once the
+    // queue's read side has reached it; the read side moves by one at most, so an
+    // equality test never misses it. App sessions' events (whose payload waits for the
+    // app, which may hold it as long as it likes) and transmit-side events wait for
+    // nothing: the entry is released the cycle after its push, when the session's host
+    // bit has been read (pe_host_q).
     logic [7:0] sev_bar_q [VQ];
     logic [VQ-1:0] sev_pass_q;
     wire logic [7:0] pe_rd_next = pe_rd_q + {7'd0, pe_pop};
@@ -561,9 +564,14 @@ module ftoe_engine #(
             sev_bar_q[sev_wr_q[3:0]] <= sev_bar_in;
         end
     end
+    logic       sev_rx_pushed_q;                // last cycle pushed a segment's event ...
+    logic [3:0] sev_rx_idx_q;                   // ... at this index
     always_ff @(posedge clk) begin
+        sev_rx_pushed_q <= sev_push && !sev_full && rx_sev;
+        sev_rx_idx_q    <= sev_wr_q[3:0];
         for (int i = 0; i < VQ; i++)
             if (sev_bar_q[i] == pe_rd_next) sev_pass_q[i] <= 1'b1;
+        if (sev_rx_pushed_q && !pe_host_q) sev_pass_q[sev_rx_idx_q] <= 1'b1;
         if (sev_push && !sev_full)
             sev_pass_q[sev_wr_q[3:0]] <= !rx_sev || sev_bar_in == pe_rd_next;
     end

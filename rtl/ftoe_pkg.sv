@@ -91,9 +91,9 @@ package ftoe_pkg;
     //    state, then removes it and answers REMOVED like REMOVE (for a session not
     //    installed, no RST). REMOVE and ABORT stop the session's transmit side: a timer
     //    left armed or a segment in flight sends nothing more.
-    //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session. Each
-    //    leaves after the payload of every segment decided before it (its own too) has
-    //    left the payload store: a host session's RX_DATA comes before its PEER_FIN.
+    //  PEER_FIN / PEER_RST / PEER_SYN: no payload; session = the installed session. For
+    //    a host-terminated session each leaves after the payload of every segment decided
+    //    before it (its own too) has left the payload store: its RX_DATA comes first.
     //  TIMEOUT: no payload; the session's RTO expired more than the configured number of
     //    times in a row: it sends nothing more until the host removes (or aborts) it.
     //  COUNTERS (little-endian): HL_CNT_RX 64-bit counters by RX_* reason, HL_CNT_LINK
