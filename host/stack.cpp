@@ -406,10 +406,14 @@ Status Stack::close(SocketId s) {
         }
         case TcpState::kSynSent:
         case TcpState::kSynReceived:
-            if (c->installing) break;  // becomes ESTABLISHED or fails first
-            // SYN-SENT: nothing was synchronized, just stop. SYN-RECEIVED (simultaneous
-            // open): the peer holds state, so reset it rather than leave it half-open.
-            if (c->state == TcpState::kSynReceived) send_rst_for(*c);
+            // RFC 9293 §3.10.4: SYN-RECEIVED (or a handshake the engine is installing)
+            // queues the close for ESTABLISHED, which then sends the FIN; SYN-SENT has
+            // nothing synchronized: just stop.
+            if (c->state == TcpState::kSynReceived || c->installing) {
+                if (c->close_when_established) break;
+                c->close_when_established = true;
+                return driver::Ok{};
+            }
             enter_closed(*c, SocketError::kNone);
             return driver::Ok{};
         case TcpState::kEstablished:
@@ -1060,6 +1064,11 @@ void Stack::install_done(Conn& c, bool ok) {
         c.state = TcpState::kEstablished;
         if (c.error == SocketError::kAborted) {  // aborted, or its listener closed
             begin_remove(c, TcpState::kClosed, true);
+            return;
+        }
+        if (c.close_when_established) {  // close() in SYN-RECEIVED: FIN_WAIT_1 now
+            c.app_closed = c.rd_shut = true;
+            shut_write(c);
             return;
         }
         if (c.passive) {

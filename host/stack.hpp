@@ -47,7 +47,9 @@
 //     Linux does): ABORT, the engine sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> from
 //     its newest state and answers REMOVED; error kAborted. A connection close()d in
 //     FIN_WAIT_2 is removed without a word after fin_wait2_timeout_ns (as Linux's
-//     tcp_fin_timeout); one only shut down for writing waits for the peer's FIN.
+//     tcp_fin_timeout); one only shut down for writing waits for the peer's FIN. close()
+//     in SYN-RECEIVED (or while INSTALL is pending) waits for ESTABLISHED, then FINs
+//     (RFC 9293 §3.10.4); in SYN-SENT it just stops.
 //   - Host-terminated sockets (Termination::kHost, the default): the engine session is
 //     installed with the host flag; send() queues bytes in the socket's send buffer
 //     (send_buffer bytes), handed to the engine as APP_DATA (app_data_chunk bytes each)
@@ -275,6 +277,7 @@ private:
         Termination term = Termination::kHost;
         bool linger_zero = false;
         bool app_closed = false;     // close(): no application reads or writes any more
+        bool close_when_established = false;  // close() before the handshake completed
         bool rd_shut = false, wr_shut = false;
         bool fin_queued = false;     // SEND_FIN once the send buffer is with the engine
         bool want_writable = false;  // a send() took less than it was given

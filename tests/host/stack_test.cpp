@@ -450,6 +450,33 @@ TEST_F(StackTest, SimultaneousOpenGoesThroughSynReceived) {
     EXPECT_EQ(stack->state(sock), TcpState::kEstablished);
 }
 
+// RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED is queued until ESTABLISHED, then the FIN goes
+// (figure 5: SYN-RCVD --CLOSE/snd FIN--> FIN-WAIT-1).
+TEST_F(StackTest, CloseInSynReceivedSendsTheFinOnceEstablished) {
+    make();
+    prime_arp();
+    SocketId sock = stack->connect(kPeerIp, 80).value();
+    const uint16_t lport = stack->tuple(sock)->local_port;
+    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    send_peer(from_peer(80, lport, tcp_bits::kSyn, 9000, 0));
+    ASSERT_EQ(stack->state(sock), TcpState::kSynReceived);
+    link.take_sent();
+    ASSERT_TRUE(stack->close(sock).ok());
+    EXPECT_EQ(stack->state(sock), TcpState::kSynReceived);
+    EXPECT_TRUE(sent().frames.empty()) << "no RST: the close waits for the handshake";
+    send_peer(from_peer(80, lport, tcp_bits::kSyn | tcp_bits::kAck, 9000, iss + 1));
+    Sent s = sent();
+    ASSERT_EQ(s.cmds.size(), 1u);
+    ASSERT_EQ(s.cmds[0].kind, Kind::kInstall);
+    link.inject(Kind::kInstalled, s.cmds[0].session, 0);
+    step();
+    s = sent();
+    ASSERT_EQ(s.cmds.size(), 1u);
+    EXPECT_EQ(s.cmds[0].kind, Kind::kSendFin);
+    EXPECT_EQ(stack->state(sock), TcpState::kFinWait1);
+    EXPECT_TRUE(stack->take_events().empty()) << "no kConnected for a socket already closed";
+}
+
 // ---- passive open ----
 
 TEST_F(StackTest, SynToListenerGetsNegotiatedSynAckAndFinalAckInstalls) {
