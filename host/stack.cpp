@@ -64,6 +64,20 @@ uint32_t seg_len(const ParsedFrame& f) {
     return n;
 }
 
+// The synchronized states in which the engine holds the session (TIME_WAIT lives only in
+// the host): where close() and shutdown() act.
+bool synchronized_installed(TcpState s) {
+    switch (s) {
+        case TcpState::kEstablished:
+        case TcpState::kCloseWait:
+        case TcpState::kFinWait1:
+        case TcpState::kFinWait2:
+        case TcpState::kClosing:
+        case TcpState::kLastAck: return true;
+        default: return false;
+    }
+}
+
 uint16_t window_field(uint32_t bytes, uint8_t shift) {
     return uint16_t(std::min<uint32_t>(bytes >> shift, 0xFFFF));
 }
@@ -416,13 +430,8 @@ Status Stack::close(SocketId s) {
             }
             enter_closed(*c, SocketError::kNone);
             return driver::Ok{};
-        case TcpState::kEstablished:
-        case TcpState::kCloseWait:
-        case TcpState::kFinWait1:
-        case TcpState::kFinWait2:
-        case TcpState::kClosing:
-        case TcpState::kLastAck:
-            if (c->removing || c->app_closed) break;
+        default:
+            if (!synchronized_installed(c->state) || c->removing || c->app_closed) break;
             if (c->linger_zero) return abort(s);
             if (!c->rcv_buf.empty()) {  // RFC 2525 §2.17, as Linux: data lost, tell the peer
                 counters_.unread_data_resets++;
@@ -433,8 +442,6 @@ Status Stack::close(SocketId s) {
             if (c->state == TcpState::kFinWait2)
                 set_timer(*c, now_ns() + cfg_.fin_wait2_timeout_ns);
             return driver::Ok{};
-        default:
-            break;
     }
     return driver::Error{std::string("close: nothing to do in state ") + tcp_state_name(c->state)};
 }
@@ -449,18 +456,9 @@ void Stack::shut_write(Conn& c) {
 Status Stack::shutdown(SocketId s, ShutdownHow how) {
     Conn* c = find(s);
     if (!c) return driver::Error{"shutdown: no socket " + std::to_string(s)};
-    switch (c->state) {
-        case TcpState::kEstablished:
-        case TcpState::kCloseWait:
-        case TcpState::kFinWait1:
-        case TcpState::kFinWait2:
-        case TcpState::kClosing:
-        case TcpState::kLastAck:
-            break;
-        default:
-            return driver::Error{std::string("shutdown: socket is not connected (") +
-                                 tcp_state_name(c->state) + ")"};
-    }
+    if (!synchronized_installed(c->state))
+        return driver::Error{std::string("shutdown: socket is not connected (") +
+                             tcp_state_name(c->state) + ")"};
     if (c->removing) return driver::Error{"shutdown: the connection is being removed"};
     if (how != ShutdownHow::kWrite && !c->rd_shut) {
         c->rd_shut = true;

@@ -36,6 +36,33 @@ using test::TcpPeer;
 
 constexpr std::size_t kBytes = 200000;
 
+// A session after a handshake with peer ISN 1000 and ours 500, nothing sent yet.
+driver::SessionState fresh_session(bool host_terminated) {
+    driver::SessionState st;
+    st.rcv_nxt = 1001;
+    st.rcv_wnd = 65535;
+    st.snd_una = st.snd_nxt = 501;
+    st.snd_wnd = st.max_snd_wnd = 65535;
+    st.peer_mac = kPeerMac;
+    st.mss = 1460;
+    st.host_terminated = host_terminated;
+    return st;
+}
+
+// The peer's data segment at `seq` (ACK 501) on `p`'s tuple.
+Bytes peer_segment(const TcpPeer& p, uint32_t seq, Bytes payload, uint8_t extra_flags = 0) {
+    TcpFrameSpec f;
+    f.src_ip = p.tuple.remote_ip;
+    f.dst_ip = kOurIp;
+    f.src_port = p.tuple.remote_port;
+    f.dst_port = p.tuple.local_port;
+    f.seq = seq;
+    f.ack = 501;
+    f.payload = std::move(payload);
+    f.flags = uint8_t(f.flags | extra_flags);
+    return build_tcp_frame(f);
+}
+
 template <class E>
 void host_session_moves_data_both_ways() {
     EngineSimOptions o;
@@ -248,7 +275,7 @@ TEST(EngineHostData, MalformedAppDataIsCountedNotExecuted) {
 // every segment decided before it, its own included, has left the payload store: after
 // its last RX_DATA. A slow host link makes the payload lag the decision by many cycles.
 template <class E>
-void fin_follows_the_payload_before_it(bool host_session, uint8_t last_flag) {
+void fin_follows_the_payload_before_it(uint8_t last_flag) {
     EngineSimOptions o;
     o.host_ready_percent = 20;
     o.app_ready_percent = 10;
@@ -258,32 +285,18 @@ void fin_follows_the_payload_before_it(bool host_session, uint8_t last_flag) {
     TcpPeer p;
     p.tuple = {0x0a000620, kOurIp, 46200, 8080};
     constexpr uint32_t kSid = 9;
-    driver::SessionState st;
-    st.rcv_nxt = 1001;
-    st.rcv_wnd = 65535;
-    st.snd_una = st.snd_nxt = 501;
-    st.snd_wnd = st.max_snd_wnd = 65535;
-    st.peer_mac = kPeerMac;
-    st.mss = 1460;
-    st.host_terminated = host_session;
+    const driver::SessionState st = fresh_session(true);
     ASSERT_EQ(engine_table_command(e, Kind::kInstall, kSid, p.tuple, st),
               driver::TableResult::kInserted);
     std::mt19937_64 rng(5);
     Bytes sent;
     uint32_t seq = 1001;
     for (int k = 0; k < 6; k++) {
-        TcpFrameSpec f;
-        f.src_ip = p.tuple.remote_ip;
-        f.dst_ip = kOurIp;
-        f.src_port = p.tuple.remote_port;
-        f.dst_port = p.tuple.local_port;
-        f.seq = seq;
-        f.ack = 501;
-        f.payload = random_bytes(rng, 1200);
-        if (k == 5) f.flags = uint8_t(f.flags | last_flag);  // the last one carries FIN / RST
-        seq += uint32_t(f.payload.size());
-        sent.insert(sent.end(), f.payload.begin(), f.payload.end());
-        e.send_frame(build_tcp_frame(f));
+        const Bytes payload = random_bytes(rng, 1200);
+        sent.insert(sent.end(), payload.begin(), payload.end());
+        // the last one carries the FIN / RST
+        e.send_frame(peer_segment(p, seq, payload, k == 5 ? last_flag : 0));
+        seq += uint32_t(payload.size());
     }
     const Kind want = last_flag == tcp_flags::kFin ? Kind::kPeerFin : Kind::kPeerRst;
     Bytes got;
@@ -310,7 +323,7 @@ void fin_follows_the_payload_before_it(bool host_session, uint8_t last_flag) {
     EXPECT_TRUE(got == sent);
 }
 TEST(EngineHostData, PeerFinFollowsTheHostSessionsLastRxData) {
-    fin_follows_the_payload_before_it<Engine>(true, tcp_flags::kFin);
+    fin_follows_the_payload_before_it<Engine>(tcp_flags::kFin);
 }
 
 // An app session's events do not wait for its app: one that takes nothing holds no
@@ -322,32 +335,17 @@ TEST(EngineHostData, AppSessionsPeerFinDoesNotWaitForItsApp) {
     configure_engine(e, kOurMac, kOurIp);
     TcpPeer p;
     p.tuple = {0x0a000621, kOurIp, 46201, 8080};
-    driver::SessionState st;
-    st.rcv_nxt = 1001;
-    st.rcv_wnd = 65535;
-    st.snd_una = st.snd_nxt = 501;
-    st.snd_wnd = st.max_snd_wnd = 65535;
-    st.peer_mac = kPeerMac;
-    st.mss = 1460;
+    const driver::SessionState st = fresh_session(false);
     ASSERT_EQ(engine_table_command(e, Kind::kInstall, 4, p.tuple, st),
               driver::TableResult::kInserted);
     std::mt19937_64 rng(6);
-    TcpFrameSpec f;
-    f.src_ip = p.tuple.remote_ip;
-    f.dst_ip = kOurIp;
-    f.src_port = p.tuple.remote_port;
-    f.dst_port = p.tuple.local_port;
-    f.seq = 1001;
-    f.ack = 501;
-    f.payload = random_bytes(rng, 1000);
-    f.flags = uint8_t(f.flags | tcp_flags::kFin);
-    e.send_frame(build_tcp_frame(f));
+    e.send_frame(peer_segment(p, 1001, random_bytes(rng, 1000), tcp_flags::kFin));
     const auto m = next_engine_message(e, 100000);
     EXPECT_EQ(m.kind, Kind::kPeerFin);
     EXPECT_TRUE(e.app_rx.empty()) << "the app took nothing";
 }
 TEST(EngineHostData512, PeerFinFollowsTheHostSessionsLastRxData) {
-    fin_follows_the_payload_before_it<Engine512>(true, tcp_flags::kFin);
+    fin_follows_the_payload_before_it<Engine512>(tcp_flags::kFin);
 }
 
 }  // namespace
