@@ -138,8 +138,9 @@ module ftoe_engine #(
     output wire logic [7:0]          m_host_tdata,
     output wire logic                m_host_tvalid,
     input  wire logic                m_host_tready,
-    // status: no transmit timer armed and none being armed. With its ports quiet as well,
-    // the engine waits for nothing but input, and a system model may stop clocking it.
+    // status: the timer tables' reset sweep is done, no transmit timer is armed and none
+    // is being armed. With its ports quiet as well, the engine waits for nothing but
+    // input, and a system model may stop clocking it.
     output wire logic                timers_idle
 );
     localparam int SID_W = $clog2(SESSIONS);
@@ -1022,7 +1023,7 @@ module ftoe_engine #(
         .ready(tm_ready), .now_tick(tm_now), .pending(tm_pending), .stale_count(tm_stale),
         .armed_count(tm_armed), .tick_lost(tm_tick_lost)
     );
-    assign timers_idle = !tm_pending && tm_armed == '0;
+    assign timers_idle = tm_ready && !tm_pending && tm_armed == '0;
     // The wheel's other status is for a later status command.
     wire logic unused_tx_timers = ^{tm_tick_lost,
                                     t_state[TXS_W-33 -: 32], t_state[TXS_W-130:0]};

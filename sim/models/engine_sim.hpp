@@ -77,7 +77,17 @@ public:
     }
 
     Model& io() { return sim_.io(); }
-    uint64_t cycle() const { return sim_.cycle(); }
+    // The engine's time base: cycles evaluated plus cycles skipped (skip_cycles()).
+    uint64_t cycle() const { return sim_.cycle() + skipped_; }
+    uint64_t evaluated_cycles() const { return sim_.cycle(); }
+    // Advances the time base by `n` cycles without evaluating the model, for a system
+    // model that stops clocking an engine with nothing to do (quiet for a while and
+    // timers_idle): the engine would have spent them idle, and its ticks stay in phase
+    // with simulated time.
+    void skip_cycles(uint64_t n) { skipped_ += n; }
+    // Whether the last step() moved anything on a port (a beat, a host byte, a memory
+    // request) or left input waiting.
+    bool active() const { return active_; }
 
     // MAC RX: the frame's beats are queued behind earlier frames. tuser marks the last
     // beat when `mac_error`.
@@ -115,7 +125,7 @@ public:
         io.m_mac_tx_tready = int(rng_() % 100) < opt_.tx_ready_percent;
         const bool app_ready = int(rng_() % 100) < opt_.app_ready_percent;
         (void)app_ready;  // a model without app ports draws it too: same random sequence
-        io.tick = opt_.cycles_per_tick > 0 && sim_.cycle() % uint64_t(opt_.cycles_per_tick) == 0;
+        io.tick = opt_.cycles_per_tick > 0 && cycle() % uint64_t(opt_.cycles_per_tick) == 0;
         const bool app_go = !app_tx_.empty() && int(rng_() % 100) >= opt_.app_tx_idle_percent;
         if constexpr (kAppPorts) {
             io.m_app_rx_tready = app_ready;
@@ -133,6 +143,9 @@ public:
         sim_.settle();
         mem_.sample(io.m_mem_wr_valid, io.m_mem_wr_addr, io.m_mem_wr_data, io.m_mem_wr_strb,
                     io.m_mem_rd_valid, io.m_mem_rd_addr);
+        active_ = !inputs_drained() || io.m_mem_wr_valid || io.m_mem_rd_valid ||
+                  io.s_mem_rd_valid || io.m_host_tvalid || io.m_mac_tx_tvalid;
+        if constexpr (kAppPorts) active_ = active_ || io.m_app_rx_tvalid;
         if constexpr (kAppPorts) {
             if (app_go && io.s_app_tx_tready) {
                 if (app_tx_.front().beat.last && opt_.record_cycles)
@@ -173,6 +186,8 @@ public:
     }
     // The app's readiness on app RX from now on (0: it takes nothing).
     void set_app_ready_percent(int percent) { opt_.app_ready_percent = percent; }
+    // The host's readiness on the host link's event bytes from now on.
+    void set_host_ready_percent(int percent) { opt_.host_ready_percent = percent; }
     bool inputs_drained() const { return rx_.empty() && host_in_.empty() && app_tx_.empty(); }
 
     std::deque<Event> events;                 // from the host link, in order
@@ -299,6 +314,8 @@ private:
     uint32_t app_session_ = 0;
     uint64_t app_first_cycle_ = 0;
     uint64_t frames_queued_ = 0;
+    uint64_t skipped_ = 0;
+    bool active_ = true;
 };
 
 }  // namespace ftoe::sim

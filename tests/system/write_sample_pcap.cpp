@@ -1,0 +1,101 @@
+// write_sample_pcap: writes small captures of one real TCP connection (frame.hpp's
+// frames, correct checksums) for check_capture.py's tests:
+//   DIR/clean.pcap             handshake, data, one retransmission, FIN exchange
+//   DIR/bad_tcp_checksum.pcap  the same, frame 4's TCP checksum corrupted
+//   DIR/truncated.pcap         the same, frame 4 cut to 40 bytes (malformed)
+// Usage: write_sample_pcap DIR. Exit 0, or 1 with a message.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "frame.hpp"
+#include "pcap_writer.hpp"
+
+namespace {
+
+using ftoe::sim::Bytes;
+using ftoe::sim::TcpFrameSpec;
+namespace flags = ftoe::sim::tcp_flags;
+
+// Frame 4 (1-based) carries the first data segment.
+constexpr std::size_t kDataFrame = 3;
+
+std::vector<Bytes> connection() {
+    TcpFrameSpec c;  // client 10.0.0.1:40000 -> server 10.0.0.2:7
+    TcpFrameSpec s;
+    s.src_mac = c.dst_mac;
+    s.dst_mac = c.src_mac;
+    s.src_ip = c.dst_ip;
+    s.dst_ip = c.src_ip;
+    s.src_port = c.dst_port;
+    s.dst_port = c.src_port;
+    const Bytes mss_1460 = {2, 4, 0x05, 0xb4};
+    const Bytes hello = {'h', 'e', 'l', 'l', 'o', '\n'};
+    std::vector<Bytes> frames;
+    auto add = [&frames](TcpFrameSpec spec, uint32_t seq, uint32_t ack, uint8_t f,
+                         Bytes options, Bytes payload) {
+        spec.seq = seq;
+        spec.ack = ack;
+        spec.flags = f;
+        spec.tcp_options = std::move(options);
+        spec.payload = std::move(payload);
+        spec.ip_id = uint16_t(frames.size());
+        frames.push_back(ftoe::sim::build_tcp_frame(spec));
+    };
+    add(c, 1000, 0, flags::kSyn, mss_1460, {});
+    add(s, 5000, 1001, flags::kSyn | flags::kAck, mss_1460, {});
+    add(c, 1001, 5001, flags::kAck, {}, {});
+    add(c, 1001, 5001, flags::kAck | flags::kPsh, {}, hello);  // frame 4
+    add(c, 1001, 5001, flags::kAck | flags::kPsh, {}, hello);  // retransmitted
+    add(s, 5001, 1007, flags::kAck | flags::kPsh, {}, hello);  // echoed
+    add(c, 1007, 5007, flags::kAck | flags::kFin, {}, {});
+    add(s, 5007, 1008, flags::kAck | flags::kFin, {}, {});
+    add(c, 1008, 5008, flags::kAck, {}, {});
+    return frames;
+}
+
+bool write(const std::string& path, const std::vector<Bytes>& frames) {
+    auto w = ftoe::sim::PcapWriter::open(path);
+    if (!w) {
+        std::fprintf(stderr, "write_sample_pcap: %s\n", w.error().message.c_str());
+        return false;
+    }
+    uint64_t t_ns = 1000;
+    for (const Bytes& f : frames) {
+        if (auto s = w.value().write(t_ns, f); !s) {
+            std::fprintf(stderr, "write_sample_pcap: %s\n", s.error().message.c_str());
+            return false;
+        }
+        t_ns += 12345;  // arbitrary, fixed: the files are identical from run to run
+    }
+    if (auto s = w.value().close(); !s) {
+        std::fprintf(stderr, "write_sample_pcap: %s\n", s.error().message.c_str());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: write_sample_pcap DIR\n");
+        return 1;
+    }
+    const std::string dir = argv[1];
+    const std::vector<Bytes> clean = connection();
+
+    std::vector<Bytes> bad = clean;
+    Bytes& data = bad[kDataFrame];
+    const std::size_t l3 = ftoe::sim::l3_offset(data);
+    const std::size_t l4 = l3 + std::size_t(data[l3] & 0x0f) * 4;
+    data[l4 + 16] ^= 0x5a;  // TCP checksum, high byte
+
+    std::vector<Bytes> truncated = clean;
+    truncated[kDataFrame].resize(40);  // IPv4 total length now beyond the frame
+
+    const bool ok = write(dir + "/clean.pcap", clean) &&
+                    write(dir + "/bad_tcp_checksum.pcap", bad) &&
+                    write(dir + "/truncated.pcap", truncated);
+    return ok ? 0 : 1;
+}
