@@ -1,0 +1,312 @@
+// The host apps of sim/apps on two host Stacks over two Verilated engines back to back
+// (the world of tests/engine/stack_pair_test.cpp): echo client against echo server
+// (64 KB, SHA-256 equal both ways, a latency sample per message), bulk transfers both
+// ways (256 KB, the receiver's SHA-256 equal to the sender's), the HTTP client against
+// the HTTP server (5 requests of / and /bytes/100000, on new connections and on one
+// keep-alive connection: every request answered, every connection closed), and the HTTP
+// server's pipelining, 404 and Connection: close seen from a raw socket.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vftoe_engine_64.h"
+#include "bulk.hpp"
+#include "discard_server.hpp"
+#include "echo_client.hpp"
+#include "echo_server.hpp"
+#include "engine_sim.hpp"
+#include "http_client.hpp"
+#include "http_message.hpp"
+#include "http_server.hpp"
+#include "sim_link.hpp"
+#include "stack.hpp"
+
+namespace ftoe::sim {
+namespace {
+
+using Engine = EngineSim<Vftoe_engine_64, 64>;
+constexpr uint64_t kClockHz = 156'250'000;
+constexpr uint32_t kServerIp = 0x0a000001;
+
+struct Board {
+    Engine engine;
+    std::unique_ptr<driver::ByteLink> link;
+    std::unique_ptr<host::Stack> stack;
+    std::vector<App*> apps;
+    explicit Board(EngineSimOptions o) : engine(o) {}
+};
+
+class HostApps : public ::testing::Test {
+protected:
+    static EngineSimOptions engine_options(uint64_t seed) {
+        EngineSimOptions o;
+        o.deframe_events = false;
+        o.record_cycles = false;
+        o.seed = seed;
+        return o;
+    }
+    static host::StackConfig stack_config(uint8_t last, uint64_t seed) {
+        host::StackConfig c;
+        c.mac = {0x02, 0, 0, 0, 0, last};
+        c.ip = 0x0a000000u | last;
+        c.sessions = 4096;
+        c.rcv_wnd = 16384;  // within the engine's 32 KB receive payload store
+        c.seed = seed;
+        return c;
+    }
+
+    void SetUp() override {
+        server_ = std::make_unique<Board>(engine_options(1));
+        client_ = std::make_unique<Board>(engine_options(2));
+        for (Board* b : {server_.get(), client_.get()})
+            b->link = make_sim_link(b->engine, kClockHz, [this] { step_world(); });
+        server_->stack = std::make_unique<host::Stack>(*server_->link, stack_config(1, 11));
+        client_->stack = std::make_unique<host::Stack>(*client_->link, stack_config(2, 22));
+        ASSERT_TRUE(server_->stack->start().ok());
+        ASSERT_TRUE(client_->stack->start().ok());
+    }
+
+    void step_world() {
+        server_->engine.step();
+        client_->engine.step();
+        forward(*server_, *client_);
+        forward(*client_, *server_);
+    }
+    static void forward(Board& from, Board& to) {
+        if (from.engine.tx_frames.empty()) return;
+        for (const auto& f : from.engine.tx_frames) to.engine.send_frame(f);
+        from.engine.tx_frames.clear();
+    }
+    uint64_t now_ns() const { return uint64_t(server_->link->now().count()); }
+
+    // Polls both Stacks and, after each Stack::poll(), that board's apps, until `done`
+    // or `budget` of simulated time has passed. Events are drained (the apps do not use
+    // them).
+    bool run(const std::function<bool()>& done, std::chrono::nanoseconds budget,
+             const std::function<void()>& each = {}) {
+        const auto until = server_->link->now() + budget;
+        const auto w0 = std::chrono::steady_clock::now();
+        const uint64_t t0 = now_ns();
+        while (!done()) {
+            if (server_->link->now() >= until) return false;
+            for (Board* b : {server_.get(), client_.get()}) {
+                const auto st = b->stack->poll(std::chrono::microseconds(1));
+                EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+                if (!st.ok()) return false;
+                (void)b->stack->take_events();
+                for (App* a : b->apps) a->poll(*b->stack, now_ns());
+            }
+            if (each) each();
+        }
+        std::printf("[ apps ] %.3f ms simulated, %.1f s wall\n", double(now_ns() - t0) * 1e-6,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
+        return true;
+    }
+
+    // Both Stacks hold no engine session any more and saw nothing unexpected.
+    void expect_stacks_clean() {
+        for (Board* b : {server_.get(), client_.get()}) {
+            EXPECT_EQ(b->stack->free_sessions(), 4096u);
+            EXPECT_EQ(b->stack->counters().stray_rx_data, 0u);
+            EXPECT_EQ(b->stack->counters().unexpected_events, 0u);
+            EXPECT_EQ(b->stack->counters().deframe_errors, 0u);
+            EXPECT_EQ(b->stack->counters().unread_data_resets, 0u);
+            EXPECT_EQ(b->stack->counters().rsts_sent, 0u);
+        }
+    }
+
+    std::unique_ptr<Board> server_, client_;
+};
+
+TEST_F(HostApps, EchoClientGetsBack64KBytesWithEqualSha256AndLatencyPerMessage) {
+    EchoServer server(EchoServerOptions{7, 0, 256 * 1024});
+    EchoClientOptions co;
+    co.remote_ip = kServerIp;
+    co.remote_port = 7;
+    co.bytes = 64 * 1024;
+    co.message_bytes = 1024;
+    co.window = 1;
+    EchoClient client(co);
+    server_->apps = {&server};
+    client_->apps = {&client};
+    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0; },
+                    std::chrono::milliseconds(100)))
+        << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
+    const AppStats& c = client.stats();
+    const AppStats& s = server.stats();
+    EXPECT_EQ(c.error_count(), 0u) << c.describe();
+    EXPECT_EQ(s.error_count(), 0u) << s.describe();
+    EXPECT_FALSE(client.first_mismatch().has_value()) << "first wrong byte at " << *client.first_mismatch();
+    EXPECT_EQ(c.bytes_out, 64u * 1024);
+    EXPECT_EQ(c.bytes_in, 64u * 1024);
+    EXPECT_EQ(s.bytes_in, 64u * 1024);
+    EXPECT_EQ(s.bytes_out, 64u * 1024);
+    EXPECT_EQ(c.sha256_sent, c.sha256_received);
+    EXPECT_EQ(c.sha256_sent.size(), 64u);
+    EXPECT_EQ(c.connections_opened, 1u);
+    EXPECT_EQ(c.connections_closed, 1u);
+    EXPECT_EQ(s.connections_accepted, 1u);
+    EXPECT_EQ(s.connections_closed, 1u);
+    const LatencySummary l = c.latency();
+    EXPECT_EQ(l.count, 64u);
+    EXPECT_GT(l.p50_ns, 0u);
+    EXPECT_LE(l.p50_ns, l.p90_ns);
+    EXPECT_LE(l.p90_ns, l.p99_ns);
+    EXPECT_LE(l.p99_ns, l.max_ns);
+    // 1 KB crosses four host links at a byte per cycle (6.6 us each): at least 26 us.
+    EXPECT_GE(l.p50_ns, 26'000u);
+    std::printf("[ apps ] echo rtt 1 KB: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us\n",
+                double(l.p50_ns) * 1e-3, double(l.p90_ns) * 1e-3, double(l.p99_ns) * 1e-3,
+                double(l.max_ns) * 1e-3);
+    expect_stacks_clean();
+}
+
+TEST_F(HostApps, BulkClientSends256KBytesTheServerReceivesTheSameSha256) {
+    BulkServerOptions so;
+    so.port = 5001;
+    so.transfer = {BulkRole::kReceive, 256 * 1024, 42, true};
+    BulkServer server(so);
+    BulkClientOptions co;
+    co.remote_ip = kServerIp;
+    co.remote_port = 5001;
+    co.transfer = {BulkRole::kSend, 256 * 1024, 42, true};
+    BulkClient client(co);
+    server_->apps = {&server};
+    client_->apps = {&client};
+    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0 &&
+                                 server.stats().connections_closed == 1; },
+                    std::chrono::milliseconds(200)))
+        << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
+    EXPECT_EQ(client.stats().error_count(), 0u) << client.stats().describe();
+    EXPECT_EQ(server.stats().error_count(), 0u) << server.stats().describe();
+    EXPECT_EQ(server.stats().bytes_in, 256u * 1024);
+    EXPECT_EQ(client.stats().bytes_out, 256u * 1024);
+    EXPECT_EQ(server.stats().sha256_received, client.stats().sha256_sent);
+    expect_stacks_clean();
+}
+
+TEST_F(HostApps, BulkServerSends256KBytesOnAcceptTheClientReceivesTheSameSha256) {
+    BulkServerOptions so;
+    so.port = 5002;
+    so.transfer = {BulkRole::kSend, 256 * 1024, 43, true};
+    BulkServer server(so);
+    BulkClientOptions co;
+    co.remote_ip = kServerIp;
+    co.remote_port = 5002;
+    co.transfer = {BulkRole::kReceive, 256 * 1024, 43, true};
+    BulkClient client(co);
+    server_->apps = {&server};
+    client_->apps = {&client};
+    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0 &&
+                                 server.stats().connections_closed == 1; },
+                    std::chrono::milliseconds(200)))
+        << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
+    EXPECT_EQ(client.stats().error_count(), 0u) << client.stats().describe();
+    EXPECT_EQ(server.stats().error_count(), 0u) << server.stats().describe();
+    EXPECT_EQ(client.stats().bytes_in, 256u * 1024);
+    EXPECT_EQ(client.stats().sha256_received, server.stats().sha256_sent);
+    expect_stacks_clean();
+}
+
+void http_requests(HostApps& t, Board& server_board, Board& client_board, bool keep_alive,
+                   const std::function<bool(const std::function<bool()>&)>& run) {
+    (void)t;
+    HttpServer server(HttpServerOptions{});
+    HttpClientOptions co;
+    co.remote_ip = kServerIp;
+    co.remote_port = 80;
+    co.paths = {"/", "/bytes/100000"};
+    co.requests = 5;
+    co.keep_alive = keep_alive;
+    HttpClient client(co);
+    server_board.apps = {&server};
+    client_board.apps = {&client};
+    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0; }))
+        << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
+    const AppStats& c = client.stats();
+    const AppStats& s = server.stats();
+    EXPECT_EQ(c.error_count(), 0u) << c.describe();
+    EXPECT_EQ(s.error_count(), 0u) << s.describe();
+    EXPECT_EQ(client.answered(), 5u) << c.describe();
+    EXPECT_EQ(c.requests, 5u);
+    EXPECT_EQ(c.responses_by_status.at(200), 5u);
+    EXPECT_EQ(s.requests, 5u);
+    EXPECT_EQ(s.responses_by_status.at(200), 5u);
+    const std::size_t conns = keep_alive ? 1 : 5;
+    EXPECT_EQ(c.connections_opened, conns);
+    EXPECT_EQ(c.connections_closed, conns);
+    EXPECT_EQ(s.connections_accepted, conns);
+    EXPECT_EQ(s.connections_closed, conns);
+    EXPECT_EQ(c.bytes_in, s.bytes_out);
+    EXPECT_GT(c.bytes_in, 200'000u);
+    server_board.apps.clear();
+    client_board.apps.clear();
+}
+
+TEST_F(HostApps, HttpClientFiveRequestsEachOnANewConnectionAllAnsweredAndClosed) {
+    http_requests(*this, *server_, *client_, false,
+                  [&](const std::function<bool()>& d) { return run(d, std::chrono::milliseconds(200)); });
+    expect_stacks_clean();
+}
+
+TEST_F(HostApps, HttpClientFiveRequestsOnOneKeepAliveConnectionAllAnsweredAndClosed) {
+    http_requests(*this, *server_, *client_, true,
+                  [&](const std::function<bool()>& d) { return run(d, std::chrono::milliseconds(200)); });
+    expect_stacks_clean();
+}
+
+// A raw client socket pipelines three requests in one send (the last with
+// Connection: close) and half-closes: the server answers 200, 404, 200 in order, echoes
+// the close, and closes.
+TEST_F(HostApps, HttpServerAnswersPipelinedRequestsInOrderAndHonoursClose) {
+    HttpServerOptions so;
+    so.bytes_seed = 5;
+    HttpServer server(so);
+    server_->apps = {&server};
+    host::Stack& C = *client_->stack;
+    const host::SocketId s = C.connect(kServerIp, 80).value();
+    ASSERT_TRUE(run([&] { return C.state(s) == host::TcpState::kEstablished; },
+                    std::chrono::milliseconds(20)));
+    const std::string reqs =
+        "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /bytes/3000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ASSERT_EQ(C.send(s, reinterpret_cast<const uint8_t*>(reqs.data()), reqs.size()).value(),
+              reqs.size());
+    HttpResponseParser parser;
+    std::vector<HttpResponse> got;
+    bool closed = false;
+    ASSERT_TRUE(run([&] { return closed && C.state(s) == host::TcpState::kClosed &&
+                                 server.open_connections() == 0; },
+                    std::chrono::milliseconds(50), [&] {
+                        driver::Bytes in;
+                        while (C.readable(s) && C.recv(s, in, 1 << 20).ok()) {}
+                        parser.feed(in.data(), in.size());
+                        HttpResponse r;
+                        while (parser.next(r) == HttpResponseParser::Status::kResponse)
+                            got.push_back(r);
+                        if (!closed && C.eof(s)) closed = C.close(s).ok();
+                    }))
+        << "responses " << got.size() << ", server: " << server.stats().describe();
+    ASSERT_EQ(got.size(), 3u) << parser.error();
+    EXPECT_EQ(got[0].status, 200);
+    EXPECT_NE(got[0].body_prefix.find("ftoe"), std::string::npos) << got[0].body_prefix;
+    EXPECT_EQ(got[1].status, 404);
+    EXPECT_FALSE(got[1].close);
+    EXPECT_EQ(got[2].status, 200);
+    EXPECT_EQ(got[2].body_bytes, 3000u);
+    EXPECT_TRUE(got[2].close) << "Connection: close is echoed";
+    EXPECT_EQ(server.stats().requests, 3u);
+    EXPECT_EQ(server.stats().responses_by_status.at(404), 1u);
+    EXPECT_EQ(server.stats().connections_closed, 1u);
+    EXPECT_EQ(C.error(s), host::SocketError::kNone);
+    expect_stacks_clean();
+}
+
+}  // namespace
+}  // namespace ftoe::sim
