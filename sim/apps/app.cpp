@@ -107,6 +107,18 @@ void Acceptor::stop(host::Stack& stack) {
     failed_ = true;  // not reopened
 }
 
+bool close_when_acked(host::Stack& stack, host::SocketId s, AppStats& stats) {
+    if (stack.unacked(s) > 0) return false;
+    driver::Bytes drop;
+    while (stack.readable(s) > 0) {
+        drop.clear();
+        if (!stack.recv(s, drop, 1u << 20).ok()) break;
+        stats.bytes_in += drop.size();
+    }
+    if (!stack.close(s).ok()) stats.count(AppError::kCloseFailed);
+    return true;
+}
+
 bool reap_if_closed(host::Stack& stack, host::SocketId s, AppStats& stats) {
     if (stack.state(s) != host::TcpState::kClosed) return false;
     const host::SocketError err = stack.error(s);

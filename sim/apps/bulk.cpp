@@ -10,7 +10,7 @@ constexpr std::size_t kChunkBytes = 64 * 1024;
 
 // Clients: moves connections that reached ESTABLISHED from `connecting` to `transfers`;
 // reaps the ones that failed.
-void settle_connects(host::Stack& stack, const BulkOptions& o,
+void settle_connects(host::Stack& stack, const BulkOptions& o, uint64_t not_before_ns,
                      std::vector<host::SocketId>& connecting,
                      std::vector<BulkTransfer>& transfers, AppStats& stats) {
     for (std::size_t i = 0; i < connecting.size();) {
@@ -29,12 +29,13 @@ void settle_connects(host::Stack& stack, const BulkOptions& o,
         }
         connecting.erase(connecting.begin() + long(i));
         stats.connections_opened++;
-        transfers.emplace_back(s, o);
+        transfers.emplace_back(s, o, not_before_ns);
     }
 }
 
-void pump_all(host::Stack& stack, std::vector<BulkTransfer>& transfers, AppStats& stats) {
-    for (BulkTransfer& t : transfers) t.pump(stack, stats);
+void pump_all(host::Stack& stack, std::vector<BulkTransfer>& transfers, AppStats& stats,
+              uint64_t now_ns) {
+    for (BulkTransfer& t : transfers) t.pump(stack, stats, now_ns);
     transfers.erase(std::remove_if(transfers.begin(), transfers.end(),
                                    [&](BulkTransfer& t) {
                                        if (!reap_if_closed(stack, t.socket(), stats)) return false;
@@ -46,8 +47,9 @@ void pump_all(host::Stack& stack, std::vector<BulkTransfer>& transfers, AppStats
 
 }  // namespace
 
-void BulkTransfer::pump(host::Stack& stack, AppStats& stats) {
-    if (closing_ || stack.state(sock_) == host::TcpState::kClosed) return;
+void BulkTransfer::pump(host::Stack& stack, AppStats& stats, uint64_t now_ns) {
+    if (closing_ || stack.state(sock_) == host::TcpState::kClosed || now_ns < not_before_ns_)
+        return;
     if (opt_.role == BulkRole::kSend)
         send_side(stack, stats);
     else
@@ -83,9 +85,9 @@ void BulkTransfer::send_side(host::Stack& stack, AppStats& stats) {
         stats.bytes_in += scratch_.size();
     }
     if (sent_ == opt_.bytes && chunk_off_ == chunk_.size()) {
-        stats.sha256_sent = Sha256::hex(hash_.finish());
+        if (!hashed_) stats.sha256_sent = Sha256::hex(hash_.finish());
         hashed_ = true;
-        close(stack, stats);
+        closing_ = close_when_acked(stack, sock_, stats);
     }
 }
 
@@ -114,13 +116,8 @@ void BulkTransfer::receive_side(host::Stack& stack, AppStats& stats) {
         stats.sha256_received = Sha256::hex(hash_.finish());
         hashed_ = true;
         if (opt_.bytes && received_ < opt_.bytes) stats.count(AppError::kShortTransfer);
-        close(stack, stats);
+        closing_ = close_when_acked(stack, sock_, stats);
     }
-}
-
-void BulkTransfer::close(host::Stack& stack, AppStats& stats) {
-    if (!stack.close(sock_).ok()) stats.count(AppError::kCloseFailed);
-    closing_ = true;
 }
 
 void BulkTransfer::finish(AppStats& stats) {
@@ -128,14 +125,14 @@ void BulkTransfer::finish(AppStats& stats) {
         stats.count(AppError::kShortTransfer);  // reset (or failed) before the FIN
 }
 
-void BulkServer::poll(host::Stack& stack, uint64_t /*now_ns*/) {
+void BulkServer::poll(host::Stack& stack, uint64_t now_ns) {
     std::vector<host::SocketId> fresh;
     acceptor_.poll(stack, stats_, fresh);
     for (host::SocketId s : fresh) transfers_.emplace_back(s, opt_.transfer);
-    pump_all(stack, transfers_, stats_);
+    pump_all(stack, transfers_, stats_, now_ns);
 }
 
-void BulkClient::poll(host::Stack& stack, uint64_t /*now_ns*/) {
+void BulkClient::poll(host::Stack& stack, uint64_t now_ns) {
     if (!started_) {
         started_ = true;
         for (std::size_t i = 0; i < opt_.connections; i++) {
@@ -146,8 +143,9 @@ void BulkClient::poll(host::Stack& stack, uint64_t /*now_ns*/) {
                 stats_.count(AppError::kConnectFailed);
         }
     }
-    settle_connects(stack, opt_.transfer, connecting_, transfers_, stats_);
-    pump_all(stack, transfers_, stats_);
+    settle_connects(stack, opt_.transfer, now_ns + opt_.start_delay_ns, connecting_, transfers_,
+                    stats_);
+    pump_all(stack, transfers_, stats_, now_ns);
 }
 
 }  // namespace ftoe::sim

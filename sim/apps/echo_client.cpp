@@ -30,9 +30,10 @@ void EchoClient::poll(host::Stack& stack, uint64_t now_ns) {
     if (!established_ && st != host::TcpState::kSynSent && st != host::TcpState::kSynReceived &&
         st != host::TcpState::kClosed) {
         established_ = true;
+        established_ns_ = now_ns;
         stats_.connections_opened++;
     }
-    if (established_ && !closing_ && st != host::TcpState::kClosed) exchange(stack, now_ns);
+    if (established_ && now_ns - established_ns_ >= opt_.start_delay_ns && !closing_ && st != host::TcpState::kClosed) exchange(stack, now_ns);
     if (reap_if_closed(stack, sock_, stats_)) {
         if (done_msgs_ < messages_) stats_.count(AppError::kShortTransfer);
         sock_ = 0;
@@ -92,12 +93,13 @@ void EchoClient::exchange(host::Stack& stack, uint64_t now_ns) {
             }
         }
     }
-    const bool all_back = done_msgs_ == messages_;
-    if (all_back || stack.eof(sock_)) {
-        stats_.sha256_sent = Sha256::hex(sent_hash_.finish());
-        stats_.sha256_received = Sha256::hex(rcvd_hash_.finish());
-        if (!stack.close(sock_).ok()) stats_.count(AppError::kCloseFailed);
-        closing_ = true;
+    if (done_msgs_ == messages_ || stack.eof(sock_)) {
+        if (!hashed_) {
+            stats_.sha256_sent = Sha256::hex(sent_hash_.finish());
+            stats_.sha256_received = Sha256::hex(rcvd_hash_.finish());
+            hashed_ = true;
+        }
+        closing_ = close_when_acked(stack, sock_, stats_);
     }
 }
 

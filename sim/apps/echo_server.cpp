@@ -38,10 +38,7 @@ void EchoServer::serve(host::Stack& stack, Conn& c) {
         c.pending.append(scratch_.data(), scratch_.size());
         stats_.bytes_in += scratch_.size();
     }
-    if (c.pending.empty() && stack.eof(c.sock)) {
-        if (!stack.close(c.sock).ok()) stats_.count(AppError::kCloseFailed);
-        c.closing = true;
-    }
+    if (c.pending.empty() && stack.eof(c.sock)) c.closing = close_when_acked(stack, c.sock, stats_);
 }
 
 }  // namespace ftoe::sim

@@ -36,9 +36,10 @@ void HttpClient::poll(host::Stack& stack, uint64_t now_ns) {
     if (!established_ && st != host::TcpState::kSynSent && st != host::TcpState::kSynReceived &&
         st != host::TcpState::kClosed) {
         established_ = true;
+        established_ns_ = now_ns;
         stats_.connections_opened++;
     }
-    if (established_ && !closing_ && st != host::TcpState::kClosed) exchange(stack, now_ns);
+    if (established_ && now_ns - established_ns_ >= opt_.start_delay_ns && !closing_ && st != host::TcpState::kClosed) exchange(stack, now_ns);
     if (reap_if_closed(stack, sock_, stats_)) {
         if (in_flight_) {  // the connection went before its response came
             stats_.count(AppError::kBadResponse);
@@ -155,14 +156,8 @@ void HttpClient::exchange(host::Stack& stack, uint64_t now_ns) {
         finished_++;
         conn_done_ = true;
     }
-    if (conn_done_ && (peer_done || !server_closes_)) {
-        while (stack.readable(sock_) > 0) {
-            scratch_.clear();
-            if (!stack.recv(sock_, scratch_, 1u << 20).ok()) break;
-        }
-        if (!stack.close(sock_).ok()) stats_.count(AppError::kCloseFailed);
-        closing_ = true;
-    }
+    if (conn_done_ && (peer_done || !server_closes_))
+        closing_ = close_when_acked(stack, sock_, stats_);
 }
 
 }  // namespace ftoe::sim

@@ -208,16 +208,10 @@ void HttpServer::serve(host::Stack& stack, Conn& c, uint64_t now_ns) {
     if (c.stop_reading || stack.eof(c.sock) || idle) finish(stack, c);
 }
 
-// Everything answered: drop what the client sent after (close() would reset the
-// connection for unread data) and close; the FIN follows the responses.
+// Everything answered: close once it is acknowledged (close_when_acked drops what the
+// client sent after the last answered request); the FIN follows the responses.
 void HttpServer::finish(host::Stack& stack, Conn& c) {
-    while (stack.readable(c.sock) > 0) {
-        scratch_.clear();
-        if (!stack.recv(c.sock, scratch_, 1u << 20).ok()) break;
-        stats_.bytes_in += scratch_.size();
-    }
-    if (!stack.close(c.sock).ok()) stats_.count(AppError::kCloseFailed);
-    c.closing = true;
+    c.closing = close_when_acked(stack, c.sock, stats_);
 }
 
 }  // namespace ftoe::sim

@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -73,6 +74,8 @@ options:
                                  aligned to 125 us microframes)
   --sim-time S                   pair: give up after S simulated seconds (default 30)
   --duration S                   tap: wall-clock seconds to run (default 60)
+  --no-idle-skip                 clock every engine every cycle, even when idle (slower;
+                                 for checking that skipping idle time changes nothing)
   --json                         print the summary as JSON
 )";
 
@@ -117,6 +120,7 @@ struct Options {
     double sim_time_s = 30;
     double duration_s = 60;
     bool json = false;
+    bool no_idle_skip = false;
 };
 
 uint64_t parse_uint(const std::string& opt, const std::string& v) {
@@ -206,6 +210,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--sim-time") o.sim_time_s = parse_double(a, val(), 1e-6, 1e6);
         else if (a == "--duration") o.duration_s = parse_double(a, val(), 0.001, 1e7);
         else if (a == "--json") o.json = true;
+        else if (a == "--no-idle-skip") o.no_idle_skip = true;
         else if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
             std::exit(0);
@@ -553,6 +558,7 @@ BoardConfig board_config(const Options& o, uint64_t seed, const std::string& pca
     c.seed = seed;
     c.pcap_path = pcap;
     c.host_fifo.latency_ps = o.host_latency_us * 1'000'000;
+    if (o.no_idle_skip) c.sleep_after_quiet_cycles = std::numeric_limits<int>::max();
     return c;
 }
 
