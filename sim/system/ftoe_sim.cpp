@@ -68,6 +68,7 @@ options:
   --loss P --reorder P --duplicate P --corrupt P
                                  per-frame fault probabilities on the simulated link
                                  (each direction), 0..1 (default 0)
+  --faults-one-way               faults only on frames towards ftoe (tap) / board A (pair)
   --seed N                       seeds the faults, ISNs and model (default 1)
   --pcap PATH                    pair: PATH-a.pcap and PATH-b.pcap; tap: PATH
   --host-latency-us N            extra USB latency each way (default 0; transfers are
@@ -121,6 +122,7 @@ struct Options {
     double duration_s = 60;
     bool json = false;
     bool no_idle_skip = false;
+    bool faults_one_way = false;
 };
 
 uint64_t parse_uint(const std::string& opt, const std::string& v) {
@@ -211,6 +213,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--duration") o.duration_s = parse_double(a, val(), 0.001, 1e7);
         else if (a == "--json") o.json = true;
         else if (a == "--no-idle-skip") o.no_idle_skip = true;
+        else if (a == "--faults-one-way") o.faults_one_way = true;
         else if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
             std::exit(0);
@@ -566,7 +569,8 @@ BoardConfig board_config(const Options& o, uint64_t seed, const std::string& pca
 
 int run_pair(const Options& o) {
     EthWireConfig wa, wb;
-    wa.faults = wb.faults = o.faults;
+    wb.faults = o.faults;
+    if (!o.faults_one_way) wa.faults = o.faults;
     wa.seed = o.seed * 2 + 1;
     wb.seed = o.seed * 2 + 2;
     EthWire a_to_b(wa), b_to_a(wb);
@@ -661,7 +665,8 @@ int run_tap(const Options& o) {
         return 1;
     }
     EthWireConfig wi, wo;
-    wi.faults = wo.faults = o.faults;
+    wi.faults = o.faults;
+    if (!o.faults_one_way) wo.faults = o.faults;
     wi.seed = o.seed * 2 + 1;
     wo.seed = o.seed * 2 + 2;
     EthWire to_board(wi), from_board(wo);
@@ -706,9 +711,9 @@ int run_tap(const Options& o) {
             std::fflush(stdout);
         }
         // A client run ends once its transfer is done: read the counters, then stop.
-        if (o.connect_to && role.app().done()) role.finish();
+        if ((o.connect_to && role.app().done()) || bridge.stopping()) role.finish();
         if (role.finished()) {
-            g_stop.store(true);
+            sc_core::sc_stop();
             return false;
         }
         return true;

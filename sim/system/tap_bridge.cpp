@@ -9,6 +9,7 @@ namespace ftoe::sim {
 namespace {
 constexpr uint64_t kBusyStepPs = 1'000'000;    // 1 us: how often a busy model looks at the TAP
 constexpr uint64_t kIdleStepPs = 100'000'000;  // 100 us: strides through idle time
+constexpr uint64_t kStopGracePs = 20'000'000'000;  // 20 ms simulated
 }  // namespace
 
 TapBridge::TapBridge(sc_core::sc_module_name name, TapDevice& tap, Board& board,
@@ -27,7 +28,13 @@ void TapBridge::run() {
     while (true) {
         const uint64_t now = sc_core::sc_time_stamp().value();
         const auto wall = std::chrono::steady_clock::now() - wall0;
-        if (stop_.load() || wall >= duration_) {
+        if (!stopping_ && (stop_.load() || wall >= duration_)) {
+            // The host reads the engine's counters for the summary and then stops the
+            // simulation; if it cannot within kStopGrace, the bridge does.
+            stopping_ = true;
+            stop_at_ps_ = now + kStopGracePs;
+        }
+        if (stopping_ && now >= stop_at_ps_) {
             sc_core::sc_stop();
             return;
         }

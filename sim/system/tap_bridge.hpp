@@ -36,14 +36,17 @@ struct TapBridgeCounters {
 class TapBridge : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(TapBridge);
-    // `to_board` is the board's rx wire, `from_board` its tx wire. The bridge stops the
-    // simulation (sc_stop) once `stop` is set or `duration` of wall time has passed.
+    // `to_board` is the board's rx wire, `from_board` its tx wire. Once `stop` is set or
+    // `duration` of wall time has passed, stopping() holds; the simulation is stopped
+    // (sc_stop) by whoever winds up, or by the bridge 20 ms of simulated time later.
     TapBridge(sc_core::sc_module_name name, TapDevice& tap, Board& board, EthWire& to_board,
               EthWire& from_board, std::chrono::nanoseconds duration,
               const std::atomic<bool>& stop);
 
     const TapBridgeCounters& counters() const { return counters_; }
     const std::string& error() const { return error_; }
+    // Stop asked for (or --duration over): the host should wind up and call sc_stop().
+    bool stopping() const { return stopping_; }
 
 private:
     void run();
@@ -56,6 +59,8 @@ private:
     const std::atomic<bool>& stop_;
     TapBridgeCounters counters_;
     std::string error_;
+    bool stopping_ = false;
+    uint64_t stop_at_ps_ = 0;
 };
 
 }  // namespace ftoe::sim
