@@ -77,6 +77,7 @@ public:
     }
 
     Model& io() { return sim_.io(); }
+    const EngineSimOptions& options() const { return opt_; }
     // The engine's time base: cycles evaluated plus cycles skipped (skip_cycles()).
     uint64_t cycle() const { return sim_.cycle() + skipped_; }
     uint64_t evaluated_cycles() const { return sim_.cycle(); }

@@ -55,7 +55,8 @@ void Board::capture(uint64_t t_ps, const Bytes& frame) {
 
 void Board::run() {
     const sc_core::sc_time period(double(period_ps_), sc_core::SC_PS);
-    int quiet = 0;
+    int quiet = 0;  // cycles since the engine last moved anything on a port
+    bool swept = false;
     Bytes frame;
     std::vector<uint8_t> host_bytes;
     while (true) {
@@ -86,24 +87,50 @@ void Board::run() {
             host_ev_.notify(sc_core::sc_time(double(ready - now), sc_core::SC_PS));
         }
         quiet = engine_.active() ? 0 : quiet + 1;
-        if (quiet < cfg_.sleep_after_quiet_cycles || !engine_.io().timers_idle) {
+        // timers_idle first rises when the timer tables' reset sweep is done: nothing is
+        // skipped before (the sweep shows on no port).
+        swept = swept || engine_.io().timers_idle;
+        if (quiet < cfg_.sleep_after_quiet_cycles || !swept) {
             sc_core::wait(period);
             continue;
         }
-        // Quiet with no timer armed: sleep until a frame or a host byte is due, then
-        // resume on the next cycle boundary, the cycles between skipped.
-        asleep_ = true;
-        sc_core::wait(wake_.default_event());
-        asleep_ = false;
-        const uint64_t woke = now_ps();
-        uint64_t next = (woke + period_ps_ - 1) / period_ps_ * period_ps_;
-        if (next <= now) next = now + period_ps_;
-        const uint64_t skipped = (next - now) / period_ps_ - 1;
-        engine_.skip_cycles(skipped);
-        counters_.skipped_cycles += skipped;
-        if (next > woke) sc_core::wait(sc_core::sc_time(double(next - woke), sc_core::SC_PS));
-        quiet = 0;
+        if (!engine_.io().timers_idle) {
+            // Quiet, but timers armed: only the ticks matter. Evaluate each tick's first
+            // kTickCycles cycles (the wheel walks the tick's slot in 3 + k of them) and
+            // skip the rest, unless a frame or host byte comes first.
+            const uint64_t per_tick = uint64_t(engine_.options().cycles_per_tick);
+            const uint64_t into = per_tick ? engine_.cycle() % per_tick : 0;
+            if (per_tick == 0 || into < kTickCycles) {
+                sc_core::wait(period);
+                continue;
+            }
+            // The next cycle evaluated is the next tick's (cycle() a multiple of per_tick).
+            sleep_until(now + (per_tick - into + 1) * period_ps_, now);
+            continue;
+        }
+        // Quiet with no timer armed: sleep until a frame or a host byte is due.
+        sleep_until(0, now);
     }
+}
+
+void Board::sleep_until(uint64_t deadline_ps, uint64_t now) {
+    // Sleeps until woken (or the deadline, when not 0), then resumes on the next cycle
+    // boundary after `now`'s cycle; the cycles in between are skipped.
+    asleep_ = true;
+    if (deadline_ps) {
+        sc_core::wait(sc_core::sc_time(double(deadline_ps - now), sc_core::SC_PS),
+                      wake_.default_event());
+    } else {
+        sc_core::wait(wake_.default_event());
+    }
+    asleep_ = false;
+    const uint64_t woke = now_ps();
+    uint64_t next = (woke + period_ps_ - 1) / period_ps_ * period_ps_;
+    if (next <= now) next = now + period_ps_;
+    const uint64_t skipped = (next - now) / period_ps_ - 1;
+    engine_.skip_cycles(skipped);
+    counters_.skipped_cycles += skipped;
+    if (next > woke) sc_core::wait(sc_core::sc_time(double(next - woke), sc_core::SC_PS));
 }
 
 }  // namespace ftoe::sim

@@ -172,6 +172,38 @@ def cmd_determinism(a):
         raise Failed("another seed gave the same captures: the seed is not used")
 
 
+def frame_fields(path):
+    """Per frame: time, addresses, sequence/ack numbers, length, flags, window: all but
+    the TCP timestamp values."""
+    fields = ["frame.time_epoch", "eth.src", "eth.dst", "ip.src", "ip.dst", "tcp.seq_raw",
+              "tcp.ack_raw", "tcp.len", "tcp.flags", "tcp.window_size_value"]
+    cmd = ["tshark", "-r", path, "-T", "fields"] + sum((["-e", f] for f in fields), [])
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True).stdout
+
+
+def cmd_idle_skip(a):
+    """A run skipping idle time sends the same frames at the same simulated times as one
+    clocking every engine every cycle. Only the TCP timestamp values may differ: the
+    engine's timestamp clock counts the ticks it was clocked through."""
+    got = []
+    for i, extra in enumerate(([], ["--no-idle-skip"])):
+        pcap = os.path.join(a.out, "skip%d" % i)
+        rc, out, err = run_sim(a.sim, a.args + extra + ["--pcap", pcap], a.timeout)
+        s = summary_of(out)
+        print_brief(s)
+        if rc != 0 or not s["ok"]:
+            raise Failed("run %d failed: %s %s" % (i, s["problems"], err[-2000:]))
+        got.append([frame_fields("%s-%s.pcap" % (pcap, side)) for side in "ab"])
+    for side in range(2):
+        if got[0][side] != got[1][side]:
+            a_lines, b_lines = got[0][side].splitlines(), got[1][side].splitlines()
+            for k, (x, y) in enumerate(zip(a_lines, b_lines)):
+                if x != y:
+                    raise Failed("board %s frame %d differs:\n  skipping: %s\n  clocked:  %s" % ("ab"[side], k + 1, x, y))
+            raise Failed("board %s: %d frames skipping, %d clocked" % ("ab"[side], len(a_lines), len(b_lines)))
+    print("identical: %d and %d frames" % (len(got[0][0].splitlines()), len(got[0][1].splitlines())))
+
+
 # ---- interop ---------------------------------------------------------------------------
 
 class TapSim:
@@ -360,7 +392,7 @@ def cmd_interop(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("pair", "determinism", "interop"):
+    for name in ("pair", "determinism", "idle-skip", "interop"):
         p = sub.add_parser(name)
         p.add_argument("--sim", required=True)
         p.add_argument("--out", required=True)
@@ -380,7 +412,8 @@ def main():
         a.args = a.args[1:]
     os.makedirs(a.out, exist_ok=True)
     try:
-        {"pair": cmd_pair, "determinism": cmd_determinism, "interop": cmd_interop}[a.cmd](a)
+        {"pair": cmd_pair, "determinism": cmd_determinism, "idle-skip": cmd_idle_skip,
+         "interop": cmd_interop}[a.cmd](a)
     except (Failed, subprocess.TimeoutExpired, OSError) as e:
         print("FAIL:", e)
         return 1
