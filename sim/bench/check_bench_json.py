@@ -12,6 +12,7 @@ REQUIRED = {
                "table_max_occupancy", "sim_cycles_per_s"],
     "host": ["lifecycles_per_s", "tw_bytes_per_entry", "tw_lookups_per_s", "tw_inserts_per_s",
              "tw_expiries_per_s", "tw_fin_reacks_per_s"],
+    "system": ["cycles_per_s", "echo_rtt_ns", "goodput_gbps", "simulated_cycles_per_s"],
 }
 
 proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)

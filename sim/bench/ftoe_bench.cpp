@@ -11,6 +11,7 @@ namespace ftoe::bench {
 int run_checksum(const std::vector<std::string>& args);
 int run_engine(const std::vector<std::string>& args);
 int run_host(const std::vector<std::string>& args);
+int run_system(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -28,6 +29,8 @@ constexpr Subcommand kSubcommands[] = {
      ftoe::bench::run_engine},
     {"host", "the control plane on one core: TIME_WAIT table size and rates",
      ftoe::bench::run_host},
+    {"system", "the system model: echo round trip, bulk goodput, model speed",
+     ftoe::bench::run_system},
 };
 
 void usage(FILE* to) {

@@ -367,6 +367,12 @@ public:
     bool step(host::Stack& st, uint64_t now_ns) {
         (void)st.take_events();
         app_->poll(st, now_ns);
+        const uint64_t moved = app_->stats().bytes_in + app_->stats().bytes_out;
+        if (moved != moved_) {
+            if (moved_ == 0) data_first_ns_ = now_ns;
+            data_last_ns_ = now_ns;
+            moved_ = moved;
+        }
         if (finishing_ && !requested_) {
             reads_before_ = st.counters().engine_counter_reads;
             requested_ = st.request_engine_counters().ok();
@@ -377,12 +383,16 @@ public:
     }
     void finish() { finishing_ = true; }
     bool finished() const { return finished_; }
+    // Simulated times the app first and last moved payload (0: never).
+    uint64_t data_first_ns() const { return data_first_ns_; }
+    uint64_t data_last_ns() const { return data_last_ns_; }
 
 private:
     std::string label_;
     std::unique_ptr<App> app_;
     bool finishing_ = false, requested_ = false, finished_ = false;
     uint64_t reads_before_ = 0;
+    uint64_t moved_ = 0, data_first_ns_ = 0, data_last_ns_ = 0;
 };
 
 // ---- Summary ---------------------------------------------------------------------------
@@ -459,6 +469,7 @@ void print_report(const RunReport& r, bool json) {
           << ",\"app_errors\":" << s.error_count()
           << ",\"latency_ns\":{\"count\":" << lat.count << ",\"p50\":" << lat.p50_ns << ",\"p90\":"
           << lat.p90_ns << ",\"p99\":" << lat.p99_ns << ",\"max\":" << lat.max_ns << "}"
+          << ",\"data_first_ns\":" << b.role->data_first_ns() << ",\"data_last_ns\":" << b.role->data_last_ns()
           << ",\"time_wait_entries\":" << b.stack->time_wait().size()
           << ",\"free_sessions\":" << b.stack->free_sessions()
           << ",\"evaluated_cycles\":" << b.board->counters().evaluated_cycles
