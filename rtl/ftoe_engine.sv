@@ -341,11 +341,8 @@ module ftoe_engine #(
     wire logic        h_ts    = seg_head[32];
     wire logic [31:0] h_tsval = seg_head[31:0];
 
-    // INSTALL payload bytes 12.. hold the session's state (ftoe_pkg "Payloads").
-    function automatic logic [31:0] ib32(input logic [8*ftoe_pkg::HL_INSTALL_BYTES-1:0] b,
-                                         input int at);
-        ib32 = {b[8*at +: 8], b[8*(at+1) +: 8], b[8*(at+2) +: 8], b[8*(at+3) +: 8]};
-    endfunction
+    // INSTALL payload bytes 12.. hold the session's state (ftoe_pkg "Payloads"), its
+    // 32-bit fields read with `FTOE_BE32.
     wire logic [7:0] ib_wscale = install_bytes[8*44 +: 8];
     wire logic [7:0] ib_flags  = install_bytes[8*45 +: 8];
     wire logic unused_ib = ^{ib_wscale[7:4], ib_flags[7:2], install_bytes[8*12-1:0]};
@@ -402,12 +399,16 @@ module ftoe_engine #(
         .s_payload_len(h_len), .s_has_ts(h_ts), .s_tsval(h_tsval),
         .s_wr_valid(tcb_valid && tx_install_ready), .s_wr_ready(rx_wr_ready),
         .s_wr_sid(ct_cmd_sid),
-        .s_wr_rcv_nxt(ib32(install_bytes, 12)), .s_wr_rcv_wnd(ib32(install_bytes, 16)),
-        .s_wr_snd_una(ib32(install_bytes, 20)), .s_wr_snd_nxt(ib32(install_bytes, 24)),
-        .s_wr_snd_wnd(ib32(install_bytes, 28)), .s_wr_max_snd_wnd(ib32(install_bytes, 32)),
-        .s_wr_snd_wl1(ib32(install_bytes, 36)), .s_wr_snd_wl2(ib32(install_bytes, 40)),
+        .s_wr_rcv_nxt(`FTOE_BE32(install_bytes, 12)),
+        .s_wr_rcv_wnd(`FTOE_BE32(install_bytes, 16)),
+        .s_wr_snd_una(`FTOE_BE32(install_bytes, 20)),
+        .s_wr_snd_nxt(`FTOE_BE32(install_bytes, 24)),
+        .s_wr_snd_wnd(`FTOE_BE32(install_bytes, 28)),
+        .s_wr_max_snd_wnd(`FTOE_BE32(install_bytes, 32)),
+        .s_wr_snd_wl1(`FTOE_BE32(install_bytes, 36)),
+        .s_wr_snd_wl2(`FTOE_BE32(install_bytes, 40)),
         .s_wr_snd_wscale(ib_wscale[3:0]), .s_wr_ts_enabled(ib_flags[0]),
-        .s_wr_ts_recent(ib32(install_bytes, 46)),
+        .s_wr_ts_recent(`FTOE_BE32(install_bytes, 46)),
         .s_consumed_valid(cs_valid), .s_consumed_sid(cs_sid), .s_consumed_count(cs_count),
         .s_snd_max_valid(sm_valid), .s_snd_max_sid(sm_sid), .s_snd_max(sm_value),
         .m_valid(o_valid), .m_sid(o_sid), .m_tag(o_tag),
@@ -652,11 +653,11 @@ module ftoe_engine #(
             tx_hdr[ct_cmd_sid] <= {install_bytes[8*50 +: 8], install_bytes[8*51 +: 8],
                                    install_bytes[8*52 +: 8], install_bytes[8*53 +: 8],
                                    install_bytes[8*54 +: 8], install_bytes[8*55 +: 8],
-                                   ib32(install_bytes, 0),
-                                   ib32(install_bytes, 4), install_bytes[8*8 +: 8],
+                                   `FTOE_BE32(install_bytes, 0),
+                                   `FTOE_BE32(install_bytes, 4), install_bytes[8*8 +: 8],
                                    install_bytes[8*9 +: 8], install_bytes[8*10 +: 8],
                                    install_bytes[8*11 +: 8], ib_rcv_wscale[3:0],
-                                   ib32(install_bytes, 57) - ts_clock_q};
+                                   `FTOE_BE32(install_bytes, 57) - ts_clock_q};
     end
 
     // Owed ACKs (delayed-ACK policy): {sid, SND.UNA then}, pushed by tcp_tx_session's
@@ -935,8 +936,8 @@ module ftoe_engine #(
         case (ev_pick)
             PICK_INIT: begin
                 ev_sid = ct_cmd_sid; ev_tag = TAG_INIT; ev_kind = EV_INIT;
-                ev_seq = ib32(install_bytes, 24);
-                ev_len = init_mss; ev_wnd = ib32(install_bytes, 28);
+                ev_seq = `FTOE_BE32(install_bytes, 24);
+                ev_len = init_mss; ev_wnd = `FTOE_BE32(install_bytes, 28);
             end
             PICK_SENT: begin
                 ev_sid = snt_head[NQW-1 -: SID_W]; ev_tag = TAG_SENT; ev_kind = EV_SENT;
@@ -1204,7 +1205,7 @@ module ftoe_engine #(
     u_tx_buf_wr (
         .clk, .rst,
         .s_init_valid(tcb_valid && tcb_ready), .s_init_sid(ct_cmd_sid),
-        .s_init_seq(ib32(install_bytes, 24)),
+        .s_init_seq(`FTOE_BE32(install_bytes, 24)),
         .s_una_valid(t_valid), .s_una_sid(t_sid), .s_una_seq(t_snd_una),
         .s_app_tdata(atx_tdata), .s_app_tkeep(atx_tkeep),
         .s_app_tvalid(atx_tvalid), .s_app_tready(atx_tready),
@@ -1249,8 +1250,8 @@ module ftoe_engine #(
         if (o_valid)
             rcv_shadow[o_sid] <= {o_rcv_nxt, o_rcv_wnd, o_ts_en, o_ts_recent};
         else if (tcb_valid && tcb_ready)
-            rcv_shadow[ct_cmd_sid] <= {ib32(install_bytes, 12), ib32(install_bytes, 16),
-                                       ib_flags[0], ib32(install_bytes, 46)};
+            rcv_shadow[ct_cmd_sid] <= {`FTOE_BE32(install_bytes, 12), `FTOE_BE32(install_bytes, 16),
+                                       ib_flags[0], `FTOE_BE32(install_bytes, 46)};
     end
 
     // REMOVED carries the session's last {SND.NXT (= SND.MAX), RCV.NXT, TS.Recent}: the
@@ -1259,7 +1260,7 @@ module ftoe_engine #(
     // session.
     always_ff @(posedge clk) begin
         if (t_valid) snd_max_shadow[t_sid] <= t_snd_max;
-        else if (tcb_valid && tcb_ready) snd_max_shadow[ct_cmd_sid] <= ib32(install_bytes, 24);
+        else if (tcb_valid && tcb_ready) snd_max_shadow[ct_cmd_sid] <= `FTOE_BE32(install_bytes, 24);
     end
     logic [RSW-1:0] snap_rcv_q;
     logic [31:0]    snap_snd_q;
@@ -1313,7 +1314,7 @@ module ftoe_engine #(
         if (ad_valid_q && ad_ready && !ad_rst_q) adv_re[ad_sid_q] <= ad_adv_edge;
         else if (dd_hs) adv_re[dd_tag_q[RTAG_W-1 -: SID_W]] <= dd_adv_edge;
         else if (tcb_valid && tcb_ready)
-            adv_re[ct_cmd_sid] <= ib32(install_bytes, 12) + ib32(install_bytes, 16);
+            adv_re[ct_cmd_sid] <= `FTOE_BE32(install_bytes, 12) + `FTOE_BE32(install_bytes, 16);
     end
 
     // Window updates (RFC 9293 §3.8.6.2.2, receiver SWS avoidance): when the consumer

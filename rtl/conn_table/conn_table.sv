@@ -117,8 +117,10 @@ module conn_table #(
     logic          b_we0, b_we1;
     logic [BW-1:0] b_wdata;
 
-    always_ff @(posedge clk) a0_q <= mem0[bucket_of(s_lookup_key, 1'b0)];
-    always_ff @(posedge clk) a1_q <= mem1[bucket_of(s_lookup_key, 1'b1)];
+    // Port A reads for a lookup only (a read enable: the simulated model then hashes only
+    // then); between lookups a0_q/a1_q hold, and m_lookup_hit/sid mean nothing.
+    always_ff @(posedge clk) if (s_lookup_valid) a0_q <= mem0[bucket_of(s_lookup_key, 1'b0)];
+    always_ff @(posedge clk) if (s_lookup_valid) a1_q <= mem1[bucket_of(s_lookup_key, 1'b1)];
     always_ff @(posedge clk) begin
         if (b_we0) mem0[b_addr0] <= b_wdata;
         b0_q <= mem0[b_addr0];
@@ -175,6 +177,7 @@ module conn_table #(
     logic [3:0]       state_q;
     logic             remove_q;
     logic [95:0]      key_q;
+    logic [BB-1:0]    home0_q, home1_q;  // key_q's buckets, hashed when it is taken
     logic [SID_W-1:0] sid_q;
     logic [15:0]      lfsr_q;
     // walk state
@@ -274,8 +277,8 @@ module conn_table #(
     wire logic [BW-1:0] dst_q = dst_way_q ? b1_q : b0_q;
 
     always_comb begin
-        b_addr0 = bucket_of(key_q, 1'b0);
-        b_addr1 = bucket_of(key_q, 1'b1);
+        b_addr0 = home0_q;
+        b_addr1 = home1_q;
         b_we0 = 1'b0;
         b_we1 = 1'b0;
         b_wdata = '0;
@@ -324,6 +327,8 @@ module conn_table #(
                 IDLE: if (cmd_hs) begin
                     remove_q <= s_cmd_remove;
                     key_q    <= s_cmd_key;
+                    home0_q  <= bucket_of(s_cmd_key, 1'b0);
+                    home1_q  <= bucket_of(s_cmd_key, 1'b1);
                     sid_q    <= s_cmd_sid;
                     state_q  <= HOME_RD;
                 end
@@ -347,7 +352,7 @@ module conn_table #(
                         state_q     <= IDLE;
                     end else begin
                         way_q   <= lfsr_q[0];
-                        bkt_q   <= lfsr_q[0] ? bucket_of(key_q, 1'b1) : bucket_of(key_q, 1'b0);
+                        bkt_q   <= lfsr_q[0] ? home1_q : home0_q;
                         cur_q   <= lfsr_q[0] ? b1_q : b0_q;
                         depth_q <= '0;
                         state_q <= WALK;

@@ -64,20 +64,21 @@ module csum_ipv4_l4 #(
                 hdr[8*i +: 8] = s_axis_tkeep[i % NB] ? s_axis_tdata[8*(i % NB) +: 8] : 8'h00;
         end
     end
-    function automatic logic [7:0] hb(input logic [8*HDR-1:0] h, input int i);
-        hb = h[8*i +: 8];
-    endfunction
-
-    wire logic        vlan     = hb(hdr, 12) == 8'h81 && hb(hdr, 13) == 8'h00;
+    // (`FTOE_BYTE, not a function of the whole header: see ftoe_defs.svh.)
+    wire logic        vlan     = `FTOE_BYTE(hdr, 12) == 8'h81 && `FTOE_BYTE(hdr, 13) == 8'h00;
     wire logic [4:0]  l3       = vlan ? 5'd18 : 5'd14;
-    wire logic [7:0]  ver_ihl  = vlan ? hb(hdr, 18) : hb(hdr, 14);
-    wire logic [15:0] ethtype  = vlan ? {hb(hdr, 16), hb(hdr, 17)} : {hb(hdr, 12), hb(hdr, 13)};
-    wire logic [15:0] total    = vlan ? {hb(hdr, 20), hb(hdr, 21)} : {hb(hdr, 16), hb(hdr, 17)};
-    wire logic [7:0]  protocol = vlan ? hb(hdr, 27) : hb(hdr, 23);
-    wire logic [31:0] src_ip   = vlan ? {hb(hdr, 30), hb(hdr, 31), hb(hdr, 32), hb(hdr, 33)}
-                                      : {hb(hdr, 26), hb(hdr, 27), hb(hdr, 28), hb(hdr, 29)};
-    wire logic [31:0] dst_ip   = vlan ? {hb(hdr, 34), hb(hdr, 35), hb(hdr, 36), hb(hdr, 37)}
-                                      : {hb(hdr, 30), hb(hdr, 31), hb(hdr, 32), hb(hdr, 33)};
+    // the IPv4 header's first 20 bytes, behind the tag if there is one
+    wire logic [8*20-1:0] ip   = vlan ? hdr[8*18 +: 8*20] : hdr[8*14 +: 8*20];
+    wire logic [7:0]  ver_ihl  = `FTOE_BYTE(ip, 0);
+    wire logic [15:0] ethtype  = vlan ? {`FTOE_BYTE(hdr, 16), `FTOE_BYTE(hdr, 17)}
+                                      : {`FTOE_BYTE(hdr, 12), `FTOE_BYTE(hdr, 13)};
+    wire logic [15:0] total    = {`FTOE_BYTE(ip, 2), `FTOE_BYTE(ip, 3)};
+    wire logic [7:0]  protocol = `FTOE_BYTE(ip, 9);
+    wire logic [31:0] src_ip   = {`FTOE_BYTE(ip, 12), `FTOE_BYTE(ip, 13), `FTOE_BYTE(ip, 14),
+                                  `FTOE_BYTE(ip, 15)};
+    wire logic [31:0] dst_ip   = {`FTOE_BYTE(ip, 16), `FTOE_BYTE(ip, 17), `FTOE_BYTE(ip, 18),
+                                  `FTOE_BYTE(ip, 19)};
+    wire logic unused_ip = ^{`FTOE_BYTE(ip, 1), ip[8*4 +: 40], ip[8*10 +: 16]};  // not used here
     wire logic [5:0]  ihl_bytes = {ver_ihl[3:0], 2'b00};
     wire logic        is_ipv4  = ethtype == 16'h0800 && ver_ihl[7:4] == 4'd4;
 

@@ -163,12 +163,8 @@ module cmd_exec #(
     assign m_app_tlast  = s_pay_tlast;
 
     // Connection table and session state
-    function automatic logic [7:0] gb(input logic [8*IB-1:0] g, input int i);
-        gb = g[8*i +: 8];
-    endfunction
-    function automatic logic [31:0] gb32(input logic [8*IB-1:0] g, input int i);  // big-endian
-        gb32 = {g[8*i +: 8], g[8*(i+1) +: 8], g[8*(i+2) +: 8], g[8*(i+3) +: 8]};
-    endfunction
+    // Gathered bytes by `FTOE_BYTE / `FTOE_BE32, not functions of the whole gather (see
+    // ftoe_defs.svh).
     wire logic is_install_q = kind_q == ftoe_pkg::HL_CMD_INSTALL;
     wire logic sid_ok = session_q < 32'(SESSIONS);
     wire logic long_enough = got_q >= (is_install_q ? 7'(IB) : 7'(ftoe_pkg::HL_KEY_BYTES));
@@ -182,9 +178,7 @@ module cmd_exec #(
     logic rst_asked_q;
     assign m_rst_valid = state_q == RST && !rst_asked_q;
     assign m_rst_sid   = session_q[SID_W-1:0];
-    assign m_ct_key    = {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2), gb(gather_q, 3),
-                          gb(gather_q, 4), gb(gather_q, 5), gb(gather_q, 6), gb(gather_q, 7),
-                          gb(gather_q, 8), gb(gather_q, 9), gb(gather_q, 10), gb(gather_q, 11)};
+    assign m_ct_key    = {`FTOE_BE32(gather_q, 0), `FTOE_BE32(gather_q, 4), `FTOE_BE32(gather_q, 8)};
     assign m_ct_sid    = session_q[SID_W-1:0];
     assign m_tcb_valid = state_q == TCB;
     assign m_install_bytes = gather_q;
@@ -270,18 +264,17 @@ module cmd_exec #(
                 TABLE: begin
                     if (kind_q == ftoe_pkg::HL_CMD_SET_CONFIG) begin
                         if (got_q >= 7'(ftoe_pkg::HL_CONFIG_BYTES)) begin
-                            cfg_mac <= {gb(gather_q, 0), gb(gather_q, 1), gb(gather_q, 2),
-                                        gb(gather_q, 3), gb(gather_q, 4), gb(gather_q, 5)};
-                            cfg_ip  <= {gb(gather_q, 6), gb(gather_q, 7), gb(gather_q, 8),
-                                        gb(gather_q, 9)};
+                            cfg_mac <= {`FTOE_BE32(gather_q, 0), `FTOE_BYTE(gather_q, 4),
+                                        `FTOE_BYTE(gather_q, 5)};
+                            cfg_ip  <= `FTOE_BE32(gather_q, 6);
                         end
                         if (got_q >= 7'(ftoe_pkg::HL_CONFIG_TIMERS_BYTES)) begin
-                            cfg_rto_min       <= gb32(gather_q, 10);
-                            cfg_rto_max       <= gb32(gather_q, 14);
-                            cfg_rto_initial   <= gb32(gather_q, 18);
-                            cfg_max_retries   <= gb(gather_q, 22);
+                            cfg_rto_min       <= `FTOE_BE32(gather_q, 10);
+                            cfg_rto_max       <= `FTOE_BE32(gather_q, 14);
+                            cfg_rto_initial   <= `FTOE_BE32(gather_q, 18);
+                            cfg_max_retries   <= `FTOE_BYTE(gather_q, 22);
                             cfg_delack_enable <= gather_q[8*23];
-                            cfg_delack_ticks  <= gb32(gather_q, 24);
+                            cfg_delack_ticks  <= `FTOE_BE32(gather_q, 24);
                         end
                         state_q <= IDLE;
                     end else if (!long_enough) begin

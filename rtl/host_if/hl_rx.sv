@@ -84,20 +84,22 @@ module hl_rx #(
     logic [23:0]  trailer_q;  // trailer bytes 0..2, byte 3 is the one arriving
     logic [1:0]   trl_n_q;
 
-    // Header candidate: 15 held bytes plus the one arriving now.
+    // Header candidate: 15 held bytes plus the one arriving now (bytes by `FTOE_BYTE).
     wire logic [127:0] cand = {b, win_q};
-    function automatic logic [7:0] cbyte(input logic [127:0] c, input int i);
-        cbyte = c[8*i +: 8];
-    endfunction
+    wire logic [15:0] cand_len   = {`FTOE_BYTE(cand, 3), `FTOE_BYTE(cand, 2)};
+    wire logic        cand_full  = fill_q == 4'd15;
+    wire logic        cand_magic = `FTOE_BYTE(cand, 0) == ftoe_pkg::HL_MAGIC;
+    // The candidate's header CRC covers bytes 0..13, all held ones: a function of win_q alone. Only a
+    // candidate that starts with the magic uses it, so only such a one computes it (the
+    // simulated model skips the 14-byte CRC otherwise).
     logic [15:0] cand_crc;
     always_comb begin
         cand_crc = ftoe_pkg::HL_CRC16_INIT;
-        for (int i = 0; i < 14; i++) cand_crc = ftoe_pkg::crc16_ccitt_byte(cand_crc, cbyte(cand, i));
+        if (cand_magic)
+            for (int i = 0; i < 14; i++)
+                cand_crc = ftoe_pkg::crc16_ccitt_byte(cand_crc, `FTOE_BYTE(win_q, i));
     end
-    wire logic [15:0] cand_len   = {cbyte(cand, 3), cbyte(cand, 2)};
-    wire logic        cand_full  = fill_q == 4'd15;
-    wire logic        cand_magic = cbyte(cand, 0) == ftoe_pkg::HL_MAGIC;
-    wire logic        cand_crc_ok = cand_crc == {cbyte(cand, 15), cbyte(cand, 14)};
+    wire logic        cand_crc_ok = cand_crc == {`FTOE_BYTE(cand, 15), `FTOE_BYTE(cand, 14)};
     wire logic        cand_len_ok = 32'(cand_len) <= ftoe_pkg::HL_MAX_PAYLOAD;
     wire logic        hdr_accept = state_q == HUNT && in_byte && cand_full && cand_magic &&
                                    cand_crc_ok && cand_len_ok;
@@ -129,7 +131,7 @@ module hl_rx #(
                         win_q  <= cand[127:8];
                         fill_q <= cand_full ? fill_q : fill_q + 4'd1;
                         if (hdr_accept) begin
-                            kind_q    <= cbyte(cand, 1);
+                            kind_q    <= `FTOE_BYTE(cand, 1);
                             len_q     <= cand_len;
                             left_q    <= cand_len;
                             seq_q     <= cand[63:32];

@@ -124,26 +124,30 @@ module eth_rx_parse #(
     end
 
     // ---- Fields, decoded combinationally in the tlast cycle ---------------------------
-    function automatic logic [7:0] hb(input logic [8*HDR-1:0] h, input int i);
-        hb = h[8*i +: 8];
-    endfunction
-    wire logic        vlan      = hb(hdr, 12) == 8'h81 && hb(hdr, 13) == 8'h00;
+    // (`FTOE_BYTE, not functions of the whole header: see ftoe_defs.svh.)
+    wire logic        vlan      = `FTOE_BYTE(hdr, 12) == 8'h81 && `FTOE_BYTE(hdr, 13) == 8'h00;
     wire logic [4:0]  l3        = vlan ? 5'd18 : 5'd14;
-    // IPv4 header byte k, behind the tag if there is one
-    function automatic logic [7:0] ipb(input logic [8*HDR-1:0] h, input logic has_tag, input int k);
-        ipb = has_tag ? h[8*(18+k) +: 8] : h[8*(14+k) +: 8];
-    endfunction
-    wire logic [47:0] dst_mac   = {hb(hdr, 0), hb(hdr, 1), hb(hdr, 2), hb(hdr, 3), hb(hdr, 4), hb(hdr, 5)};
-    wire logic [47:0] src_mac   = {hb(hdr, 6), hb(hdr, 7), hb(hdr, 8), hb(hdr, 9), hb(hdr, 10), hb(hdr, 11)};
-    wire logic [15:0] vlan_tci  = {hb(hdr, 14), hb(hdr, 15)};
-    wire logic [15:0] ethertype = vlan ? {hb(hdr, 16), hb(hdr, 17)} : {hb(hdr, 12), hb(hdr, 13)};
-    wire logic [7:0]  ver_ihl   = ipb(hdr, vlan, 0);
+    // the IPv4 header's first 20 bytes, behind the tag if there is one
+    wire logic [8*20-1:0] ip    = vlan ? hdr[8*18 +: 8*20] : hdr[8*14 +: 8*20];
+    wire logic [47:0] dst_mac   = {`FTOE_BYTE(hdr, 0), `FTOE_BYTE(hdr, 1), `FTOE_BYTE(hdr, 2),
+                                   `FTOE_BYTE(hdr, 3), `FTOE_BYTE(hdr, 4), `FTOE_BYTE(hdr, 5)};
+    wire logic [47:0] src_mac   = {`FTOE_BYTE(hdr, 6), `FTOE_BYTE(hdr, 7), `FTOE_BYTE(hdr, 8),
+                                   `FTOE_BYTE(hdr, 9), `FTOE_BYTE(hdr, 10), `FTOE_BYTE(hdr, 11)};
+    wire logic [15:0] vlan_tci  = {`FTOE_BYTE(hdr, 14), `FTOE_BYTE(hdr, 15)};
+    wire logic [15:0] ethertype = vlan ? {`FTOE_BYTE(hdr, 16), `FTOE_BYTE(hdr, 17)}
+                                       : {`FTOE_BYTE(hdr, 12), `FTOE_BYTE(hdr, 13)};
+    wire logic [7:0]  ver_ihl   = `FTOE_BYTE(ip, 0);
     wire logic [5:0]  ihl_bytes = {ver_ihl[3:0], 2'b00};
-    wire logic [15:0] total     = {ipb(hdr, vlan, 2), ipb(hdr, vlan, 3)};
-    wire logic [15:0] frag      = {ipb(hdr, vlan, 6), ipb(hdr, vlan, 7)} & 16'h3FFF;
-    wire logic [7:0]  protocol  = ipb(hdr, vlan, 9);
-    wire logic [31:0] src_ip    = {ipb(hdr, vlan, 12), ipb(hdr, vlan, 13), ipb(hdr, vlan, 14), ipb(hdr, vlan, 15)};
-    wire logic [31:0] dst_ip    = {ipb(hdr, vlan, 16), ipb(hdr, vlan, 17), ipb(hdr, vlan, 18), ipb(hdr, vlan, 19)};
+    wire logic [15:0] total     = {`FTOE_BYTE(ip, 2), `FTOE_BYTE(ip, 3)};
+    wire logic [15:0] frag      = {`FTOE_BYTE(ip, 6), `FTOE_BYTE(ip, 7)} & 16'h3FFF;
+    wire logic [7:0]  protocol  = `FTOE_BYTE(ip, 9);
+    wire logic [31:0] src_ip    = {`FTOE_BYTE(ip, 12), `FTOE_BYTE(ip, 13), `FTOE_BYTE(ip, 14),
+                                   `FTOE_BYTE(ip, 15)};
+    wire logic [31:0] dst_ip    = {`FTOE_BYTE(ip, 16), `FTOE_BYTE(ip, 17), `FTOE_BYTE(ip, 18),
+                                   `FTOE_BYTE(ip, 19)};
+    // TOS, identification, TTL and header checksum: csum_ipv4_l4 checks the header
+    wire logic unused_ip = ^{`FTOE_BYTE(ip, 1), `FTOE_BYTE(ip, 4), `FTOE_BYTE(ip, 5),
+                             `FTOE_BYTE(ip, 8), `FTOE_BYTE(ip, 10), `FTOE_BYTE(ip, 11)};
 
     // TCP header: one of 12 fixed places (a 12:1 mux, not a byte shifter).
     wire logic [3:0] l4_place = 4'(vlan) + ver_ihl[3:0] - 4'd5;
@@ -153,9 +157,7 @@ module eth_rx_parse #(
         for (int k = 1; k < 12; k++)
             if (l4_place == 4'(k)) tcp = hdr[8*(34 + 4*k) +: 480];
     end
-    function automatic logic [7:0] tb(input logic [479:0] t, input int j);
-        tb = t[8*j +: 8];
-    endfunction
+    wire logic unused_tcp = ^{tcp[8*12 +: 4], tcp[8*16 +: 32]};  // reserved, checksum, urgent
     wire logic [5:0]   doff_bytes = {tcp[8*12+4 +: 4], 2'b00};
     wire logic [15:0]  l4_len     = total - 16'(ihl_bytes);
     wire logic [5:0]   opt_len    = doff_bytes >= 6'd20 ? doff_bytes - 6'd20 : 6'd0;
@@ -231,10 +233,13 @@ module eth_rx_parse #(
     wire logic [15:0] payload_off = 16'(l3) + 16'(ihl_bytes) + 16'(doff_bytes);
     wire logic [FW-1:0] fields = {pre_hit, pre_reason, mid_hit, mid_reason, len16, vlan, vlan_tci,
                                   src_mac, src_ip, dst_ip,
-                                  {tb(tcp, 0), tb(tcp, 1)}, {tb(tcp, 2), tb(tcp, 3)},
-                                  {tb(tcp, 4), tb(tcp, 5), tb(tcp, 6), tb(tcp, 7)},
-                                  {tb(tcp, 8), tb(tcp, 9), tb(tcp, 10), tb(tcp, 11)},
-                                  tb(tcp, 13), {tb(tcp, 14), tb(tcp, 15)},
+                                  {`FTOE_BYTE(tcp, 0), `FTOE_BYTE(tcp, 1)},
+                                  {`FTOE_BYTE(tcp, 2), `FTOE_BYTE(tcp, 3)},
+                                  {`FTOE_BYTE(tcp, 4), `FTOE_BYTE(tcp, 5), `FTOE_BYTE(tcp, 6),
+                                   `FTOE_BYTE(tcp, 7)},
+                                  {`FTOE_BYTE(tcp, 8), `FTOE_BYTE(tcp, 9), `FTOE_BYTE(tcp, 10),
+                                   `FTOE_BYTE(tcp, 11)},
+                                  `FTOE_BYTE(tcp, 13), {`FTOE_BYTE(tcp, 14), `FTOE_BYTE(tcp, 15)},
                                   payload_off, l4_len - 16'(doff_bytes)};
     logic [FW-1:0] f;
     pipe_delay #(.W(FW), .DEPTH(JOIN)) u_fields_delay (.clk, .d(fields), .q(f));

@@ -4,6 +4,9 @@
 // wrong for MSS/WS/SACK-permitted/SACK/TS) marks the list malformed. A list with more
 // than MAX_OPTIONS options (NOPs not counted) is flagged too_many for the slow path.
 // Values of a malformed list are unspecified. A repeated option: the last one counts.
+// A stage loads only when the stage before it holds a list (clock enables: the simulated
+// model then walks options only for the lists there are), so the outputs other than
+// m_valid hold between results and mean nothing without m_valid.
 //
 // Latency:    m_valid exactly MAX_OPTIONS + 2 cycles after s_valid (10 by default).
 // Throughput: 1 option list per cycle (fully pipelined, no stall).
@@ -64,59 +67,63 @@ module tcp_opt_parse #(
     logic [3:0]   unknown_q [N+1];
 
     always_ff @(posedge clk) begin
-        opts_q[0]    <= s_opts;
-        len_q[0]     <= s_len > 6'd40 ? 6'd40 : s_len;
-        p_q[0]       <= '0;
-        done_q[0]    <= 1'b0;
-        bad_q[0]     <= 1'b0;
-        mss_q[0]     <= 1'b0;
-        ws_q[0]      <= 1'b0;
-        sackp_q[0]   <= 1'b0;
-        sack_q[0]    <= 1'b0;
-        ts_q[0]      <= 1'b0;
-        mss_pos_q[0] <= '0;
-        ws_pos_q[0]  <= '0;
-        ts_pos_q[0]  <= '0;
-        blocks_q[0]  <= '0;
-        unknown_q[0] <= '0;
+        if (s_valid) begin
+            opts_q[0]    <= s_opts;
+            len_q[0]     <= s_len > 6'd40 ? 6'd40 : s_len;
+            p_q[0]       <= '0;
+            done_q[0]    <= 1'b0;
+            bad_q[0]     <= 1'b0;
+            mss_q[0]     <= 1'b0;
+            ws_q[0]      <= 1'b0;
+            sackp_q[0]   <= 1'b0;
+            sack_q[0]    <= 1'b0;
+            ts_q[0]      <= 1'b0;
+            mss_pos_q[0] <= '0;
+            ws_pos_q[0]  <= '0;
+            ts_pos_q[0]  <= '0;
+            blocks_q[0]  <= '0;
+            unknown_q[0] <= '0;
+        end
         for (int s = 1; s <= N; s++) begin
             logic [5:0] q;
             logic [7:0] kind, olen;
             logic       at_end, bad;
-            q      = skip_nops(opts_q[s-1], len_q[s-1], p_q[s-1]);
-            kind   = opt_byte(opts_q[s-1], q);
-            olen   = opt_byte(opts_q[s-1], q + 6'd1);
-            at_end = done_q[s-1] || q >= len_q[s-1] || kind == 8'h00;
-            bad    = q + 6'd1 >= len_q[s-1] || olen < 8'd2 ||
-                     9'(q) + 9'(olen) > 9'(len_q[s-1]) ||
-                     (kind == 8'd2 && olen != 8'd4) || (kind == 8'd3 && olen != 8'd3) ||
-                     (kind == 8'd4 && olen != 8'd2) || (kind == 8'd8 && olen != 8'd10) ||
-                     (kind == 8'd5 && (olen < 8'd10 || olen > 8'd34 || olen[2:0] != 3'd2));
-            // carry everything, then apply this stage's option
-            opts_q[s]    <= opts_q[s-1];
-            len_q[s]     <= len_q[s-1];
-            done_q[s]    <= at_end || bad;
-            bad_q[s]     <= bad_q[s-1] || (!at_end && bad);
-            p_q[s]       <= at_end ? p_q[s-1] : q + olen[5:0];
-            mss_q[s]     <= mss_q[s-1];
-            ws_q[s]      <= ws_q[s-1];
-            sackp_q[s]   <= sackp_q[s-1];
-            sack_q[s]    <= sack_q[s-1];
-            ts_q[s]      <= ts_q[s-1];
-            mss_pos_q[s] <= mss_pos_q[s-1];
-            ws_pos_q[s]  <= ws_pos_q[s-1];
-            ts_pos_q[s]  <= ts_pos_q[s-1];
-            blocks_q[s]  <= blocks_q[s-1];
-            unknown_q[s] <= unknown_q[s-1];
-            if (!at_end && !bad) begin
-                case (kind)
-                    8'd2: begin mss_q[s] <= 1'b1; mss_pos_q[s] <= q + 6'd2; end
-                    8'd3: begin ws_q[s] <= 1'b1; ws_pos_q[s] <= q + 6'd2; end
-                    8'd4: sackp_q[s] <= 1'b1;
-                    8'd5: begin sack_q[s] <= 1'b1; blocks_q[s] <= 3'(olen[7:3]); end
-                    8'd8: begin ts_q[s] <= 1'b1; ts_pos_q[s] <= q + 6'd2; end
-                    default: unknown_q[s] <= unknown_q[s-1] + 4'd1;
-                endcase
+            if (valid_q[s-1]) begin
+                q      = skip_nops(opts_q[s-1], len_q[s-1], p_q[s-1]);
+                kind   = opt_byte(opts_q[s-1], q);
+                olen   = opt_byte(opts_q[s-1], q + 6'd1);
+                at_end = done_q[s-1] || q >= len_q[s-1] || kind == 8'h00;
+                bad    = q + 6'd1 >= len_q[s-1] || olen < 8'd2 ||
+                         9'(q) + 9'(olen) > 9'(len_q[s-1]) ||
+                         (kind == 8'd2 && olen != 8'd4) || (kind == 8'd3 && olen != 8'd3) ||
+                         (kind == 8'd4 && olen != 8'd2) || (kind == 8'd8 && olen != 8'd10) ||
+                         (kind == 8'd5 && (olen < 8'd10 || olen > 8'd34 || olen[2:0] != 3'd2));
+                // carry everything, then apply this stage's option
+                opts_q[s]    <= opts_q[s-1];
+                len_q[s]     <= len_q[s-1];
+                done_q[s]    <= at_end || bad;
+                bad_q[s]     <= bad_q[s-1] || (!at_end && bad);
+                p_q[s]       <= at_end ? p_q[s-1] : q + olen[5:0];
+                mss_q[s]     <= mss_q[s-1];
+                ws_q[s]      <= ws_q[s-1];
+                sackp_q[s]   <= sackp_q[s-1];
+                sack_q[s]    <= sack_q[s-1];
+                ts_q[s]      <= ts_q[s-1];
+                mss_pos_q[s] <= mss_pos_q[s-1];
+                ws_pos_q[s]  <= ws_pos_q[s-1];
+                ts_pos_q[s]  <= ts_pos_q[s-1];
+                blocks_q[s]  <= blocks_q[s-1];
+                unknown_q[s] <= unknown_q[s-1];
+                if (!at_end && !bad) begin
+                    case (kind)
+                        8'd2: begin mss_q[s] <= 1'b1; mss_pos_q[s] <= q + 6'd2; end
+                        8'd3: begin ws_q[s] <= 1'b1; ws_pos_q[s] <= q + 6'd2; end
+                        8'd4: sackp_q[s] <= 1'b1;
+                        8'd5: begin sack_q[s] <= 1'b1; blocks_q[s] <= 3'(olen[7:3]); end
+                        8'd8: begin ts_q[s] <= 1'b1; ts_pos_q[s] <= q + 6'd2; end
+                        default: unknown_q[s] <= unknown_q[s-1] + 4'd1;
+                    endcase
+                end
             end
         end
     end
@@ -127,7 +134,6 @@ module tcp_opt_parse #(
     end
 
     // Final stage: anything but NOPs/EOL left after N options is too many; extract values.
-    wire logic [5:0] rest = skip_nops(opts_q[N], len_q[N], p_q[N]);
     function automatic logic [31:0] word_at(input logic [319:0] o, input logic [5:0] i);
         word_at = {opt_byte(o, i), opt_byte(o, i + 6'd1), opt_byte(o, i + 6'd2), opt_byte(o, i + 6'd3)};
     endfunction
@@ -135,19 +141,24 @@ module tcp_opt_parse #(
         half_at = {opt_byte(o, i), opt_byte(o, i + 6'd1)};
     endfunction
     always_ff @(posedge clk) begin
-        m_malformed      <= bad_q[N];
-        m_too_many       <= !done_q[N] && rest < len_q[N] && opt_byte(opts_q[N], rest) != 8'h00;
-        m_has_mss        <= mss_q[N];
-        m_mss            <= half_at(opts_q[N], mss_pos_q[N]);
-        m_has_wscale     <= ws_q[N];
-        m_wscale         <= opt_byte(opts_q[N], ws_pos_q[N]);
-        m_sack_permitted <= sackp_q[N];
-        m_has_sack       <= sack_q[N];
-        m_sack_blocks    <= blocks_q[N];
-        m_has_ts         <= ts_q[N];
-        m_tsval          <= word_at(opts_q[N], ts_pos_q[N]);
-        m_tsecr          <= word_at(opts_q[N], ts_pos_q[N] + 6'd4);
-        m_unknown        <= unknown_q[N];
+        if (valid_q[N]) begin
+            logic [5:0] rest;
+            rest = skip_nops(opts_q[N], len_q[N], p_q[N]);
+            m_malformed      <= bad_q[N];
+            m_too_many       <= !done_q[N] && rest < len_q[N] &&
+                                opt_byte(opts_q[N], rest) != 8'h00;
+            m_has_mss        <= mss_q[N];
+            m_mss            <= half_at(opts_q[N], mss_pos_q[N]);
+            m_has_wscale     <= ws_q[N];
+            m_wscale         <= opt_byte(opts_q[N], ws_pos_q[N]);
+            m_sack_permitted <= sackp_q[N];
+            m_has_sack       <= sack_q[N];
+            m_sack_blocks    <= blocks_q[N];
+            m_has_ts         <= ts_q[N];
+            m_tsval          <= word_at(opts_q[N], ts_pos_q[N]);
+            m_tsecr          <= word_at(opts_q[N], ts_pos_q[N] + 6'd4);
+            m_unknown        <= unknown_q[N];
+        end
         if (rst) m_valid <= 1'b0;
         else m_valid <= valid_q[N];
     end

@@ -194,10 +194,17 @@ module timer_wheel #(
     function automatic logic [63:0] onehot(input logic [5:0] b);
         onehot = 64'd1 << b;
     endfunction
+    // Lowest set bit of w, 0 when none: found by halving (6 steps, not a 64-step loop that
+    // the simulated model would run every cycle).
     function automatic logic [5:0] first_set(input logic [63:0] w);
+        logic [63:0] v;
+        v = w;
         first_set = 6'd0;
-        for (int i = 63; i >= 0; i--) begin
-            if (w[i]) first_set = i[5:0];
+        for (int k = 5; k >= 0; k--) begin
+            if (v != '0 && (v & ((64'd1 << (1 << k)) - 64'd1)) == '0) begin
+                first_set[k] = 1'b1;
+                v = v >> (1 << k);
+            end
         end
     endfunction
 
