@@ -34,6 +34,11 @@
 // After reset the block clears its dirty tables (SESSIONS cycles) and the wheel its own
 // (4*SESSIONS): `ready` is low until both are done; outcomes in that time are ignored,
 // so the caller installs no session before `ready`.
+// `idle`: ready, and no timer armed in the wheel, none on its way there (a command in the
+// tables, the sequencer or the wheel's own hands) and no expiry waiting at the output.
+// It is 0 from the cycle after an outcome's arm until the cycle its expiry is taken,
+// inclusive (the caller covers the outcome's own cycle and its path from the expiry on,
+// e.g. the event the expiry becomes).
 // Assumes:    outcomes' tick counts < 2^31; tick leaves the wheel idle cycles (a pulse at
 //             most every other cycle while `pending`, else commands wait).
 `include "ftoe_defs.svh"
@@ -70,6 +75,7 @@ module tx_timer_ctl #(
     output wire logic                        ready,        // tables cleared after reset
     output wire logic [31:0]                 now_tick,     // ticks since reset (mod 2^32)
     output wire logic                        pending,      // commands not yet in the wheel
+    output wire logic                        idle,         // nothing armed, coming or expiring
     output logic      [31:0]                 stale_count,  // expiries dropped as stale
     output wire logic [$clog2(SESSIONS)+2:0] armed_count,  // timers armed in the wheel
     output wire logic                        tick_lost     // sticky: the wheel lost a tick
@@ -228,6 +234,14 @@ module tx_timer_ctl #(
         end
     end
     assign pending = fifo_avail || state_q != S_IDLE;
+    // The wheel spends the cycle after a command's handshake on it (a fresh arm counts in
+    // armed_count only from the cycle after that).
+    logic w_cmd_busy_q;
+    always_ff @(posedge clk) begin
+        if (rst) w_cmd_busy_q <= 1'b0;
+        else     w_cmd_busy_q <= w_cmd_hs;
+    end
+    assign idle = ready && !pending && !w_cmd_busy_q && armed_count == '0 && !w_exp_valid;
 
     // ---- Expiries: drop those a newer command replaces -------------------------------------
     logic [2:0] e_set, e_clr;

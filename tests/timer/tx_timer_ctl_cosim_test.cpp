@@ -285,5 +285,50 @@ TEST(TxTimerCtl, HeldExpiryIsDroppedWhenItsTimerIsReArmed) {
     EXPECT_EQ(m.armed_count, 1u) << "the re-armed timer is in the wheel";
 }
 
+// `idle` (what lets a system model stop clocking the engine) is 0 in every cycle after an
+// outcome that arms a timer until that timer's expiry is taken: while the command is on
+// its way (tables, sequencer, and the cycle the wheel spends linking it, before
+// armed_count counts it), while it is armed, and while its expiry waits, held back, at
+// the output (armed_count is already 0 then). It rises in the cycle after the taking.
+TEST(TxTimerCtl, IdleStaysLowFromArmUntilItsExpiryIsTaken) {
+    Bench b;
+    auto& m = b.sim.io();
+    b.sim.settle();
+    EXPECT_TRUE(m.idle) << "after the reset sweep";
+    Outcome o;
+    o.sid = 9;
+    o.op[0] = 1;
+    o.delay[0] = 3;
+    drive(m, o);
+    b.sim.tick();
+    idle(m);
+    m.m_exp_ready = 0;
+    bool held = false;
+    int cycle = 1;
+    for (; cycle < 300 && !held; cycle++) {
+        m.tick = cycle % 10 == 0;
+        b.sim.settle();
+        EXPECT_FALSE(m.idle) << cycle << " cycles after the arming outcome (pending "
+                             << int(m.pending) << ", armed_count " << int(m.armed_count) << ")";
+        held = m.m_exp_valid;
+        b.sim.tick();
+    }
+    m.tick = 0;
+    ASSERT_TRUE(held) << "the timer never fired";
+    for (int i = 0; i < 50; i++) {
+        b.sim.settle();
+        EXPECT_EQ(m.armed_count, 0u);
+        EXPECT_FALSE(m.idle) << i << " cycles into the held expiry";
+        b.sim.tick();
+    }
+    m.m_exp_ready = 1;
+    b.sim.settle();
+    EXPECT_TRUE(m.m_exp_valid);
+    EXPECT_FALSE(m.idle) << "in the cycle the expiry is taken";
+    b.sim.tick();
+    b.sim.settle();
+    EXPECT_TRUE(m.idle) << "the cycle after the expiry was taken";
+}
+
 }  // namespace
 }  // namespace ftoe::sim
