@@ -9,7 +9,8 @@
 // accepted.
 //
 // Latency:    m_valid exactly 4 cycles after the s_ev handshake (BRAM read 1 +
-//             tcp_tx_cc 3); the write-back happens in that cycle.
+//             tcp_tx_cc 3); the write-back happens in that cycle. `busy` is 1 from the
+//             cycle after a handshake to its m_valid cycle.
 // Throughput: 1 event/cycle over different sessions; events of one session at most
 //             1 per 4 cycles (s_ev_ready low otherwise).
 // Assumes:    a session's first event is its install (kind 0); cfg_* stable while events
@@ -74,7 +75,9 @@ module tcp_tx_session #(
     output logic [31:0]                      m_rto_ticks,
     output logic [31:0]                      m_persist_ticks,
     output logic [31:0]                      m_delack_ticks,
-    output logic                             m_give_up
+    output logic                             m_give_up,
+    // status: an accepted event's outcome is still to come (or is m_valid this cycle)
+    output wire logic                        busy
 );
     localparam int SID_W = $clog2(SESSIONS);
     localparam int TW = 549;
@@ -91,6 +94,8 @@ module tcp_tx_session #(
                           (recent_valid_q[1] && recent_sid_q[1] == s_ev_sid) ||
                           (recent_valid_q[2] && recent_sid_q[2] == s_ev_sid));
     wire logic ev_hs = s_ev_valid && s_ev_ready;
+    logic c_valid;
+    assign busy = recent_valid_q != '0 || c_valid;
 
     // ---- State table: the write-back port and one read port --------------------------------
     logic [TW-1:0]    tcb [SESSIONS];
@@ -207,7 +212,6 @@ module tcp_tx_session #(
     logic        n_rcv_full;
     logic        n_ack_owed;
     logic [31:0] n_adv_wnd;
-    logic             c_valid;
     logic [SID_W+TAG_W-1:0] c_tag;
     tcp_tx_cc #(.TAG_W(SID_W + TAG_W)) u_cc (
         .clk, .rst,
