@@ -138,9 +138,10 @@ module ftoe_engine #(
     output wire logic [7:0]          m_host_tdata,
     output wire logic                m_host_tvalid,
     input  wire logic                m_host_tready,
-    // status: the timer tables' reset sweep is done, no transmit timer is armed and none
-    // is being armed. With its ports quiet as well, the engine waits for nothing but
-    // input, and a system model may stop clocking it.
+    // status: the timer tables' reset sweep is done, no transmit timer is armed, none is
+    // being armed, and no expiry is on its way (in the wheel's output or, as an event, in
+    // tcp_tx_session until its outcome's timer commands are in). With its ports quiet as
+    // well, the engine waits for nothing but input, and a system model may stop clocking it.
     output wire logic                timers_idle
 );
     localparam int SID_W = $clog2(SESSIONS);
@@ -834,7 +835,7 @@ module ftoe_engine #(
     // The transmit timers (retransmit, persist, delayed ACK) on a timer wheel, commanded by
     // tcp_tx_session's outcomes; their expiries are events. Its tick count is the
     // transmit side's clock (RTT samples, deadlines).
-    logic             tm_ready, tm_pending, tm_tick_lost;
+    logic             tm_ready, tm_pending, tm_idle, tm_tick_lost;
     logic [31:0]      tm_now, tm_stale;
     logic             tm_exp_valid, tm_exp_ready;
     logic [SID_W-1:0] tm_exp_sid;
@@ -992,7 +993,7 @@ module ftoe_engine #(
     logic [31:0]      t_seq;
     logic [15:0]      t_len;
     logic             t_ack_now, t_rto_arm, t_rto_stop, t_persist_arm, t_persist_stop;
-    logic             t_delack_arm, t_delack_stop, t_give_up;
+    logic             t_delack_arm, t_delack_stop, t_give_up, txs_busy;
     logic [31:0]      t_rto_ticks, t_persist_ticks, t_delack_ticks;
     tcp_tx_session #(.SESSIONS(SESSIONS), .TAG_W(3)) u_tcp_tx (
         .clk, .rst,
@@ -1009,7 +1010,7 @@ module ftoe_engine #(
         .m_persist_stop(t_persist_stop), .m_delack_arm(t_delack_arm),
         .m_delack_stop(t_delack_stop), .m_rto_ticks(t_rto_ticks),
         .m_persist_ticks(t_persist_ticks), .m_delack_ticks(t_delack_ticks),
-        .m_give_up(t_give_up)
+        .m_give_up(t_give_up), .busy(txs_busy)
     );
     tx_timer_ctl #(.SESSIONS(SESSIONS)) u_timers (
         .clk, .rst, .tick,
@@ -1021,12 +1022,15 @@ module ftoe_engine #(
         .s_delack_ticks(t_delack_ticks), .s_init(t_tag == TAG_INIT),
         .m_exp_valid(tm_exp_valid), .m_exp_ready(tm_exp_ready), .m_exp_sid(tm_exp_sid),
         .m_exp_kind(tm_exp_kind),
-        .ready(tm_ready), .now_tick(tm_now), .pending(tm_pending), .stale_count(tm_stale),
-        .armed_count(tm_armed), .tick_lost(tm_tick_lost)
+        .ready(tm_ready), .now_tick(tm_now), .pending(tm_pending), .idle(tm_idle),
+        .stale_count(tm_stale), .armed_count(tm_armed), .tick_lost(tm_tick_lost)
     );
-    assign timers_idle = tm_ready && !tm_pending && tm_armed == '0;
+    // An expiry leaves the wheel with nothing armed: until its event's outcome has put
+    // the timer commands it makes (a re-armed RTO, a persist probe's next interval) into
+    // tx_timer_ctl, tcp_tx_session holds it (busy).
+    assign timers_idle = tm_idle && !txs_busy;
     // The wheel's other status is for a later status command.
-    wire logic unused_tx_timers = ^{tm_tick_lost,
+    wire logic unused_tx_timers = ^{tm_tick_lost, tm_pending, tm_armed,
                                     t_state[TXS_W-33 -: 32], t_state[TXS_W-130:0]};
     // retries exhausted: TIMEOUT to the host (the session sends nothing more)
     assign gave_up = t_valid && t_tag == TAG_RTO && t_give_up;

@@ -138,6 +138,55 @@ void rto_backs_off_then_times_out() {
 TEST(EngineTimers, RtoBacksOffThenTimesOut) { rto_backs_off_then_times_out<Engine>(); }
 TEST(EngineTimers512, RtoBacksOffThenTimesOut) { rto_backs_off_then_times_out<Engine512>(); }
 
+// timers_idle is what lets a system model stop clocking a quiet engine (sim/system/
+// board.cpp), so it must not rise while anything the timers started is still on its
+// way: a retransmission timer fires while the ports are long quiet, and from the expiry
+// to the re-armed timer (the expiry in the wheel's output, its event in tcp_tx_session,
+// the new command on its way into the wheel) timers_idle stays 0 in every cycle, from
+// the first transmission to the last retransmission. Then the data is acknowledged, and
+// with nothing outstanding timers_idle rises.
+template <class E>
+void timers_idle_stays_low_through_each_rto_expiry() {
+    E e(options(11));
+    driver::EngineTimers t;
+    t.rto_min = 50;
+    t.rto_initial = 200;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000506, kOurIp, 45005, 80};
+    p.mss = 1460;
+    int lost = 0;
+    p.drop = [&](uint32_t, uint16_t) { return ++lost <= 3; };  // the first 3 transmissions
+    install(e, 26, p, 9000, 1);
+    std::mt19937_64 rng(6);
+    const Bytes data = random_bytes(rng, 1000);
+    e.send_app(26, data);
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    uint64_t idle_cycles = 0, first_idle = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
+                         200000, [&] {
+                             if (p.data_segments == 0 || !e.io().timers_idle) return;
+                             if (idle_cycles++ == 0) first_idle = e.cycle();
+                         }))
+        << p.data_segments << " transmissions seen";
+    EXPECT_EQ(p.data_segments, 4u) << "the segment and 3 retransmissions";
+    EXPECT_EQ(idle_cycles, 0u) << "timers_idle was 1 in " << idle_cycles
+                               << " cycles with data outstanding, first at cycle " << first_idle
+                               << " (the first transmission at cycle "
+                               << e.tx_first_cycles[p.data_frames[0]] << ")";
+    EXPECT_EQ(read_engine_counters(e).rto_expiries, 3u);
+    // The final ACK stops the timer: idle again.
+    (void)exchange(e, by_port, seen, [&] { return bool(e.io().timers_idle); }, 2000);
+    EXPECT_TRUE(e.io().timers_idle) << "nothing outstanding, yet timers_idle stays 0";
+}
+TEST(EngineTimers, TimersIdleStaysLowThroughEachRtoExpiry) {
+    timers_idle_stays_low_through_each_rto_expiry<Engine>();
+}
+TEST(EngineTimers512, TimersIdleStaysLowThroughEachRtoExpiry) {
+    timers_idle_stays_low_through_each_rto_expiry<Engine512>();
+}
+
 // RFC 6298 §2.2: the first RTT sample R gives SRTT = R, RTTVAR = R/2, RTO = R + 4 RTTVAR
 // = 3R (above the configured minimum). The peer ACKs the first segment R = 100 ticks
 // after it left; a second segment, lost once, is retransmitted 3R after it left.
