@@ -14,7 +14,9 @@
 //     input, the engine's next cycle is the same as its last.
 //   - timers armed: only ticks can change anything, so of each tick period (156 cycles)
 //     it evaluates the tick's first kTickCycles cycles (the timer wheel walks the tick's
-//     slot in 3 + k cycles, k the timers in it) and skips the rest, again waking at once
+//     slot in 3 + k cycles, k the timers in it, and an expiry reaches tcp_tx_session's
+//     outcome 4 cycles later, after which the retransmission shows on the memory port)
+//     and skips the rest, again waking at once
 //     for a frame or a host byte. A test holds a run with idle skipping to the same
 //     captures as one clocking every cycle (--no-idle-skip).
 //
@@ -60,7 +62,7 @@ struct BoardCounters {
 class Board : public sc_core::sc_module {
 public:
     // Cycles evaluated after each tick while the engine is quiet with timers armed.
-    static constexpr uint64_t kTickCycles = 8;
+    static constexpr uint64_t kTickCycles = 16;
     using Engine = EngineSim<Vftoe_engine_64, 64>;
     SC_HAS_PROCESS(Board);
     Board(sc_core::sc_module_name name, BoardConfig config);
