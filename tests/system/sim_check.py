@@ -295,14 +295,22 @@ def cmd_interop(a):
             raise Failed("no frame was lost: the fault injection did nothing")
     elif a.case == "to-linux":
         n = nbytes or 10_000_000
+        # Listening before ftoe-sim starts (on any address: the TAP's comes with it), so
+        # ftoe's SYN never finds the port closed.
         srv = socket.socket()
         srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("0.0.0.0", 5001))
+        srv.listen(1)
+        srv.settimeout(a.timeout)
         result = {}
-        sim = None
 
         def server():
-            srv.listen(1)
-            c, _ = srv.accept()
+            try:
+                c, _ = srv.accept()
+            except OSError as e:
+                result["error"] = str(e)
+                return
+            c.settimeout(a.timeout)
             h, count = hashlib.sha256(), 0
             while True:
                 chunk = c.recv(1 << 16)
@@ -313,27 +321,17 @@ def cmd_interop(a):
             c.close()
             result["sha"], result["bytes"] = h.hexdigest(), count
 
-        # The TAP (and so LINUX_IP) exists once ftoe-sim is up: bind after, then connect.
+        t = threading.Thread(target=server, daemon=True)  # never holds the exit
+        t.start()
         sim = TapSim(a, ["--app", "bulk", "--bytes", str(n), "--connect", LINUX_IP + ":5001",
                          "--seed", "5"], pcap)
-        deadline = time.time() + 30
-        while True:
-            try:
-                srv.bind((LINUX_IP, 5001))
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        t = threading.Thread(target=server)
-        t.start()
         s = sim.finish(interrupt=False, timeout=a.timeout)
         t.join(30)
         b = board(s, "ftoe")
         print("to-linux: ftoe sent sha256 %s; Linux received %s bytes sha256 %s"
               % (b["sha256_sent"], result.get("bytes"), result.get("sha")))
         if result.get("sha") != b["sha256_sent"] or result.get("bytes") != n:
-            raise Failed("Linux did not receive what ftoe sent")
+            raise Failed("Linux did not receive what ftoe sent" + (": " + result["error"] if "error" in result else ""))
     elif a.case == "curl":
         sim = TapSim(a, ["--app", "http", "--port", "80"], pcap)
         n, ok = 200, 0
