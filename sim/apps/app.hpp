@@ -115,6 +115,29 @@ private:
 // once, engine of 3e75c58). Waiting for unacked() == 0 costs a round trip per close.
 bool close_when_acked(host::Stack& stack, host::SocketId s, AppStats& stats);
 
+// A client connection's handshake: update() notes (once, counting it in
+// stats.connections_opened) when the socket has left SYN-SENT / SYN-RECEIVED alive;
+// ready() holds from `delay_ns` after that (the clients' start delay).
+class HandshakeWatch {
+public:
+    void update(const host::Stack& stack, host::SocketId s, uint64_t now_ns, AppStats& stats) {
+        const host::TcpState st = stack.state(s);
+        if (established_ || st == host::TcpState::kSynSent || st == host::TcpState::kSynReceived ||
+            st == host::TcpState::kClosed)
+            return;
+        established_ = true;
+        at_ns_ = now_ns;
+        stats.connections_opened++;
+    }
+    bool established() const { return established_; }
+    bool ready(uint64_t now_ns, uint64_t delay_ns) const { return established_ && now_ns - at_ns_ >= delay_ns; }
+    void reset() { established_ = false; }
+
+private:
+    bool established_ = false;
+    uint64_t at_ns_ = 0;
+};
+
 // If `s` is CLOSED: counts it (and its error) in `stats`, releases it, returns true.
 bool reap_if_closed(host::Stack& stack, host::SocketId s, AppStats& stats);
 

@@ -26,14 +26,10 @@ void EchoClient::poll(host::Stack& stack, uint64_t now_ns) {
         sock_ = c.value();
     }
     if (!sock_) return;
-    const host::TcpState st = stack.state(sock_);
-    if (!established_ && st != host::TcpState::kSynSent && st != host::TcpState::kSynReceived &&
-        st != host::TcpState::kClosed) {
-        established_ = true;
-        established_ns_ = now_ns;
-        stats_.connections_opened++;
-    }
-    if (established_ && now_ns - established_ns_ >= opt_.start_delay_ns && !closing_ && st != host::TcpState::kClosed) exchange(stack, now_ns);
+    handshake_.update(stack, sock_, now_ns, stats_);
+    if (handshake_.ready(now_ns, opt_.start_delay_ns) && !closing_ &&
+        stack.state(sock_) != host::TcpState::kClosed)
+        exchange(stack, now_ns);
     if (reap_if_closed(stack, sock_, stats_)) {
         if (done_msgs_ < messages_) stats_.count(AppError::kShortTransfer);
         sock_ = 0;

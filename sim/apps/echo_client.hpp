@@ -53,9 +53,9 @@ private:
 
     EchoClientOptions opt_;
     uint64_t messages_ = 0;  // in all
-    bool started_ = false, established_ = false, closing_ = false, hashed_ = false;
+    bool started_ = false, closing_ = false, hashed_ = false;
+    HandshakeWatch handshake_;
     host::SocketId sock_ = 0;
-    uint64_t established_ns_ = 0;
     ByteStream src_, expect_;
     Sha256 sent_hash_, rcvd_hash_;
     driver::Bytes out_;            // the current message's bytes not yet taken by send()

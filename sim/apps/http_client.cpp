@@ -32,20 +32,16 @@ HttpClient::HttpClient(HttpClientOptions o) : opt_(std::move(o)) {
 void HttpClient::poll(host::Stack& stack, uint64_t now_ns) {
     if (!sock_ && finished_ < opt_.requests) open(stack);
     if (!sock_) return;
-    const host::TcpState st = stack.state(sock_);
-    if (!established_ && st != host::TcpState::kSynSent && st != host::TcpState::kSynReceived &&
-        st != host::TcpState::kClosed) {
-        established_ = true;
-        established_ns_ = now_ns;
-        stats_.connections_opened++;
-    }
-    if (established_ && now_ns - established_ns_ >= opt_.start_delay_ns && !closing_ && st != host::TcpState::kClosed) exchange(stack, now_ns);
+    handshake_.update(stack, sock_, now_ns, stats_);
+    if (handshake_.ready(now_ns, opt_.start_delay_ns) && !closing_ &&
+        stack.state(sock_) != host::TcpState::kClosed)
+        exchange(stack, now_ns);
     if (reap_if_closed(stack, sock_, stats_)) {
         if (in_flight_) {  // the connection went before its response came
             stats_.count(AppError::kBadResponse);
             finished_++;
             in_flight_ = false;
-        } else if (!established_) {
+        } else if (!handshake_.established()) {
             issued_++;  // never connected: the request it was for is given up
             finished_++;
         }
@@ -62,7 +58,8 @@ void HttpClient::open(host::Stack& stack) {
         return;
     }
     sock_ = c.value();
-    established_ = closing_ = in_flight_ = conn_done_ = server_closes_ = false;
+    handshake_.reset();
+    closing_ = in_flight_ = conn_done_ = server_closes_ = false;
     out_.clear();
     parser_ = HttpResponseParser{};
 }

@@ -57,8 +57,8 @@ private:
 
     HttpClientOptions opt_;
     host::SocketId sock_ = 0;
-    uint64_t established_ns_ = 0;
-    bool established_ = false, closing_ = false;
+    HandshakeWatch handshake_;
+    bool closing_ = false;
     bool in_flight_ = false;        // a request sent, its response not complete
     bool last_on_conn_ = false;     // the request in flight is this connection's last
     bool conn_done_ = false;        // no more requests on this connection

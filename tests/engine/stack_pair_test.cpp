@@ -16,6 +16,7 @@
 #include <string>
 
 #include "Vftoe_engine_64.h"
+#include "byte_stream.hpp"
 #include "engine_sim.hpp"
 #include "sha256.hpp"
 #include "sim_link.hpp"
@@ -39,35 +40,11 @@ std::size_t transfer_bytes(std::size_t normal) {
     return v ? std::size_t(std::strtoull(v, nullptr, 10)) : normal;
 }
 
-// A deterministic byte stream (xorshift64*), produced in pieces.
-class ByteSource {
-public:
-    explicit ByteSource(uint64_t seed) : x_(seed | 1) {}
-    void fill(uint8_t* p, std::size_t n) {
-        for (std::size_t i = 0; i < n; i++) {
-            if (left_ == 0) {
-                x_ ^= x_ >> 12;
-                x_ ^= x_ << 25;
-                x_ ^= x_ >> 27;
-                word_ = x_ * 0x2545F4914F6CDD1Dull;
-                left_ = 8;
-            }
-            p[i] = uint8_t(word_);
-            word_ >>= 8;
-            left_--;
-        }
-    }
-
-private:
-    uint64_t x_, word_ = 0;
-    int left_ = 0;
-};
-
 // One end of the transfer: sends `total` bytes of its source, receives until EOF.
 struct Endpoint {
     SocketId sock = 0;
     bool have = false;
-    ByteSource src;
+    ByteStream src;
     std::size_t total = 0, sent = 0;
     Sha256 sent_hash, rcvd_hash;
     driver::Bytes pending;  // produced, not yet taken by send()
