@@ -140,9 +140,17 @@ module ftoe_engine #(
     input  wire logic                m_host_tready,
     // status: the timer tables' reset sweep is done, no transmit timer is armed, none is
     // being armed, and no expiry is on its way (in the wheel's output or, as an event, in
-    // tcp_tx_session until its outcome's timer commands are in). With its ports quiet as
-    // well, the engine waits for nothing but input, and a system model may stop clocking it.
-    output wire logic                timers_idle
+    // tcp_tx_session until its outcome's timer commands are in).
+    output wire logic                timers_idle,
+    // status: nothing the timers start is moving: the timer wheel caught up with the ticks
+    // and idle, no timer command or expiry on its way, tcp_tx_session idle, no event
+    // waiting for it, no payload request and no owed ACK queued. One cycle after a pulse
+    // whose wheel slot is empty it is 1 again. Not covered: an outcome's segment or ACK on
+    // its way to the port (payload read, ACK build), which shows on a port within 16
+    // cycles. So with the ports quiet and this 1 for 16 cycles since it was last 0, the
+    // engine changes nothing before the next tick pulse (timers_idle 1: before the next
+    // input) and a system model may skip to it (sim/models/idle_skip.hpp).
+    output wire logic                timers_settled
 );
     localparam int SID_W = $clog2(SESSIONS);
     localparam int LOOKUP_LAT = 2;                  // conn_table's fixed lookup latency
@@ -835,7 +843,7 @@ module ftoe_engine #(
     // The transmit timers (retransmit, persist, delayed ACK) on a timer wheel, commanded by
     // tcp_tx_session's outcomes; their expiries are events. Its tick count is the
     // transmit side's clock (RTT samples, deadlines).
-    logic             tm_ready, tm_pending, tm_idle, tm_tick_lost;
+    logic             tm_ready, tm_pending, tm_idle, tm_settled, tm_tick_lost;
     logic [31:0]      tm_now, tm_stale;
     logic             tm_exp_valid, tm_exp_ready;
     logic [SID_W-1:0] tm_exp_sid;
@@ -1022,7 +1030,7 @@ module ftoe_engine #(
         .s_delack_ticks(t_delack_ticks), .s_init(t_tag == TAG_INIT),
         .m_exp_valid(tm_exp_valid), .m_exp_ready(tm_exp_ready), .m_exp_sid(tm_exp_sid),
         .m_exp_kind(tm_exp_kind),
-        .ready(tm_ready), .now_tick(tm_now), .pending(tm_pending), .idle(tm_idle),
+        .ready(tm_ready), .now_tick(tm_now), .pending(tm_pending), .idle(tm_idle), .settled(tm_settled),
         .stale_count(tm_stale), .armed_count(tm_armed), .tick_lost(tm_tick_lost)
     );
     // An expiry leaves the wheel with nothing armed: until its event's outcome has put
@@ -1123,6 +1131,8 @@ module ftoe_engine #(
     logic [15:0]      rq_len_q;
     logic             rq_fin_q;
     wire logic take = t_valid && t_tag == TAG_KICK && t_send && (!rq_valid_q || rq_ready);
+    // (after an expiry: its event, then the KICK the outcome queues, then this request)
+    assign timers_settled = tm_settled && !txs_busy && !ev_valid && !rq_valid_q && !dak_avail;
     always_comb begin
         act_push = 1'b0;
         act_push_sid = t_sid;

@@ -34,6 +34,7 @@ module ftoe_echo_top #(
     output wire logic                 m_host_tvalid,
     input  wire logic                 m_host_tready,
     output wire logic                 timers_idle,    // as ftoe_engine
+    output wire logic                 timers_settled, // as ftoe_engine
     output wire logic                 m_mem_wr_valid,
     input  wire logic                 m_mem_wr_ready,
     output wire logic [TX_ADDR_W-1:0] m_mem_wr_addr,
@@ -61,7 +62,7 @@ module ftoe_echo_top #(
         .s_app_tx_tdata(tx_tdata), .s_app_tx_tkeep(tx_tkeep), .s_app_tx_tvalid(tx_tvalid),
         .s_app_tx_tready(tx_tready), .s_app_tx_tlast(tx_tlast), .s_app_tx_tdest(tx_tdest),
         .s_host_tdata, .s_host_tvalid, .s_host_tready, .m_host_tdata, .m_host_tvalid,
-        .m_host_tready, .timers_idle,
+        .m_host_tready, .timers_idle, .timers_settled,
         .m_mem_wr_valid, .m_mem_wr_ready, .m_mem_wr_addr, .m_mem_wr_data, .m_mem_wr_strb,
         .m_mem_rd_valid, .m_mem_rd_ready, .m_mem_rd_addr, .s_mem_rd_valid, .s_mem_rd_data
     );

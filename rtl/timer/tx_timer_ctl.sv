@@ -39,6 +39,11 @@
 // It is 0 from the cycle after an outcome's arm until the cycle its expiry is taken,
 // inclusive (the caller covers the outcome's own cycle and its path from the expiry on,
 // e.g. the event the expiry becomes).
+// `settled`: ready, the wheel caught up with the ticks and idle (not walking a slot), no
+// command on its way to it and no expiry at the output: with no outcome coming, nothing
+// here changes before the next tick pulse. A tick whose slot holds no timer leaves it 0
+// for one cycle after the pulse (the wheel's catch-up step), one with n timers in its
+// slot for n + 2 cycles plus the expiries' handshakes.
 // Assumes:    outcomes' tick counts < 2^31; tick leaves the wheel idle cycles (a pulse at
 //             most every other cycle while `pending`, else commands wait).
 `include "ftoe_defs.svh"
@@ -76,6 +81,7 @@ module tx_timer_ctl #(
     output wire logic [31:0]                 now_tick,     // ticks since reset (mod 2^32)
     output wire logic                        pending,      // commands not yet in the wheel
     output wire logic                        idle,         // nothing armed, coming or expiring
+    output wire logic                        settled,      // nothing moves until the next tick
     output logic      [31:0]                 stale_count,  // expiries dropped as stale
     output wire logic [$clog2(SESSIONS)+2:0] armed_count,  // timers armed in the wheel
     output wire logic                        tick_lost     // sticky: the wheel lost a tick
@@ -242,6 +248,8 @@ module tx_timer_ctl #(
         else     w_cmd_busy_q <= w_cmd_hs;
     end
     assign idle = ready && !pending && !w_cmd_busy_q && armed_count == '0 && !w_exp_valid;
+    // (the wheel takes commands exactly when it is caught up and idle)
+    assign settled = ready && !pending && !w_cmd_busy_q && !w_exp_valid && w_cmd_ready;
 
     // ---- Expiries: drop those a newer command replaces -------------------------------------
     logic [2:0] e_set, e_clr;

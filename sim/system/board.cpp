@@ -19,7 +19,8 @@ EngineSimOptions engine_options(uint64_t seed) {
 Board::Board(sc_core::sc_module_name name, BoardConfig config)
     : sc_core::sc_module(name), cfg_(std::move(config)),
       period_ps_(1'000'000'000'000ull / cfg_.clock_hz), engine_(engine_options(cfg_.seed)),
-      to_engine_(cfg_.host_fifo), to_host_(cfg_.host_fifo) {
+      to_engine_(cfg_.host_fifo), to_host_(cfg_.host_fifo),
+      idle_(cfg_.sleep_after_quiet_cycles, uint64_t(engine_.options().cycles_per_tick)) {
     if (!cfg_.pcap_path.empty()) {
         auto w = PcapWriter::open(cfg_.pcap_path);
         if (w.ok()) pcap_ = std::make_unique<PcapWriter>(std::move(w.value()));
@@ -55,8 +56,6 @@ void Board::capture(uint64_t t_ps, const Bytes& frame) {
 
 void Board::run() {
     const sc_core::sc_time period(double(period_ps_), sc_core::SC_PS);
-    int quiet = 0;  // cycles since the engine last moved anything on a port
-    bool swept = false;
     Bytes frame;
     std::vector<uint8_t> host_bytes;
     while (true) {
@@ -86,30 +85,21 @@ void Board::run() {
             const uint64_t ready = to_host_.push(now, host_bytes.data(), host_bytes.size());
             host_ev_.notify(sc_core::sc_time(double(ready - now), sc_core::SC_PS));
         }
-        quiet = engine_.active() ? 0 : quiet + 1;
-        // timers_idle first rises when the timer tables' reset sweep is done: nothing is
-        // skipped before (the sweep shows on no port).
-        swept = swept || engine_.io().timers_idle;
-        if (quiet < cfg_.sleep_after_quiet_cycles || !swept) {
+        const uint64_t evaluated = engine_.cycle() - 1;
+        switch (idle_.after_cycle(evaluated, engine_.active(), engine_.io().timers_idle,
+                                  engine_.io().timers_settled)) {
+        case IdleSkip::Next::kEvaluate:
             sc_core::wait(period);
-            continue;
+            break;
+        case IdleSkip::Next::kSkipToTick:
+            // The next cycle evaluated is the next tick's pulse, unless a frame or a host
+            // byte comes first.
+            sleep_until(now + (idle_.next_tick(evaluated) - evaluated) * period_ps_, now);
+            break;
+        case IdleSkip::Next::kSleep:
+            sleep_until(0, now);
+            break;
         }
-        if (!engine_.io().timers_idle) {
-            // Quiet, but timers armed: only the ticks matter. Evaluate each tick's first
-            // kTickCycles cycles (the wheel walks the tick's slot in 3 + k of them) and
-            // skip the rest, unless a frame or host byte comes first.
-            const uint64_t per_tick = uint64_t(engine_.options().cycles_per_tick);
-            const uint64_t into = per_tick ? engine_.cycle() % per_tick : 0;
-            if (per_tick == 0 || into < kTickCycles) {
-                sc_core::wait(period);
-                continue;
-            }
-            // The next cycle evaluated is the next tick's (cycle() a multiple of per_tick).
-            sleep_until(now + (per_tick - into + 1) * period_ps_, now);
-            continue;
-        }
-        // Quiet with no timer armed: sleep until a frame or a host byte is due.
-        sleep_until(0, now);
     }
 }
 

@@ -8,15 +8,13 @@
 // Clocking: one SC_THREAD evaluates the engine a cycle at a time. Once the engine has
 // been quiet on every port for `sleep_after_quiet_cycles` cycles, the board skips idle
 // time through the engine's time base (EngineSim::skip_cycles keeps its ticks in phase
-// with simulated time):
+// with simulated time), as sim/models/idle_skip.hpp decides:
 //   - timers_idle (nothing armed): it stops clocking the engine and sleeps until a frame
 //     or a host byte is due (senders wake it at the arrival time). With no timer and no
 //     input, the engine's next cycle is the same as its last.
-//   - timers armed: only ticks can change anything, so of each tick period (156 cycles)
-//     it evaluates the tick's first kTickCycles cycles (the timer wheel walks the tick's
-//     slot in 3 + k cycles, k the timers in it, and an expiry reaches tcp_tx_session's
-//     outcome 4 cycles later, after which the retransmission shows on the memory port)
-//     and skips the rest, again waking at once
+//   - timers armed: only ticks can change anything, so it evaluates each tick pulse and
+//     the cycles after it until timers_settled (one for an empty wheel slot; an expiry and
+//     what it starts, plus a margin) and skips to the next pulse, again waking at once
 //     for a frame or a host byte. A test holds a run with idle skipping to the same
 //     captures as one clocking every cycle (--no-idle-skip).
 //
@@ -29,6 +27,7 @@
 // would take their time from SystemC, and the model library is built without it.
 #include "Vftoe_engine_64.h"
 #include "engine_sim.hpp"
+#include "idle_skip.hpp"
 
 #include <systemc>
 
@@ -61,8 +60,6 @@ struct BoardCounters {
 
 class Board : public sc_core::sc_module {
 public:
-    // Cycles evaluated after each tick while the engine is quiet with timers armed.
-    static constexpr uint64_t kTickCycles = 16;
     using Engine = EngineSim<Vftoe_engine_64, 64>;
     SC_HAS_PROCESS(Board);
     Board(sc_core::sc_module_name name, BoardConfig config);
@@ -100,6 +97,7 @@ private:
     sc_core::sc_event_queue host_ev_;
     std::unique_ptr<PcapWriter> pcap_;
     std::optional<std::string> pcap_error_;
+    IdleSkip idle_;
     BoardCounters counters_;
     bool asleep_ = false;
 };

@@ -22,6 +22,7 @@
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
 #include "frame.hpp"
+#include "idle_skip_audit.hpp"
 #include "eth_rx_parse.hpp"
 #include "tcp_peer.hpp"
 #include "tcp_rx.hpp"
@@ -185,6 +186,101 @@ TEST(EngineTimers, TimersIdleStaysLowThroughEachRtoExpiry) {
 }
 TEST(EngineTimers512, TimersIdleStaysLowThroughEachRtoExpiry) {
     timers_idle_stays_low_through_each_rto_expiry<Engine512>();
+}
+
+// The system model's idle skipping (sim/models/idle_skip.hpp) leaves out only cycles in
+// which the engine does nothing: an engine clocked every cycle at the board's 156 cycles
+// per tick goes through retransmission timeouts with backoff, zero-window probes and a
+// delayed ACK, then waits with nothing armed; every cycle a board would have skipped (to
+// the next tick, or asleep) moves nothing on a port and keeps the status that allowed it.
+template <class E>
+void idle_skip_skips_only_cycles_that_do_nothing() {
+    EngineSimOptions o = options(13);
+    o.cycles_per_tick = 156;
+    o.tx_ready_percent = 100;
+    E e(o);
+    driver::EngineTimers t;
+    t.rto_min = 50;
+    t.rto_initial = 200;
+    t.delayed_ack = true;
+    t.delack_ticks = 100;
+    configure_engine(e, kOurMac, kOurIp, t);
+    std::mt19937_64 rng(13);
+
+    ASSERT_TRUE(e.run_until([&] { return bool(e.io().timers_idle); }, 100'000))
+        << "the timer tables' reset sweep never ended";
+    test::IdleSkipAudit<E> audit(e);
+    audit.start();  // sees the sweep's end
+    const auto each = [&] { audit.before_step(); };
+    // Retransmission timeouts: the first 3 transmissions are lost.
+    TcpPeer a;
+    a.tuple = {0x0a000507, kOurIp, 45006, 80};
+    a.mss = 1460;
+    int lost = 0;
+    a.drop = [&](uint32_t, uint16_t) { return ++lost <= 3; };
+    install(e, 30, a, 1000, 1);
+    const Bytes data = random_bytes(rng, 1000);
+    e.send_app(30, data);
+    // Zero-window probes: the window opens after the second probe.
+    TcpPeer b;
+    b.tuple = {0x0a000508, kOurIp, 45007, 80};
+    b.mss = 1000;
+    b.window = 0;
+    b.reassemble = true;
+    install(e, 31, b, 2000, 1);
+    const Bytes probed = random_bytes(rng, 2000);
+    e.send_app(31, probed);
+    // The delayed ACK's peer (installed now: the audit must see every cycle from here).
+    TcpPeer c;
+    c.tuple = {0x0a000509, kOurIp, 45008, 80};
+    c.mss = 1000;
+    install(e, 32, c, 3000, 7000);
+    std::map<uint32_t, TcpPeer*> by_port{
+        {a.tuple.remote_port, &a}, {b.tuple.remote_port, &b}, {c.tuple.remote_port, &c}};
+    std::size_t seen = 0;
+    audit.start();  // after the installs
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return b.data_segments >= 2; }, 2'000'000, each));
+    b.window = 65535;
+    e.send_frame(b.ack_frame());
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+        return a.received.size() == data.size() && b.received.size() == probed.size();
+    }, 2'000'000, each)) << a.received.size() << " and " << b.received.size() << " bytes";
+    EXPECT_TRUE(a.received == data);
+    EXPECT_TRUE(b.received == probed);
+
+    // A delayed ACK: a lone full-size segment from the third peer.
+    TcpFrameSpec f;
+    f.src_ip = c.tuple.remote_ip;
+    f.dst_ip = kOurIp;
+    f.src_port = c.tuple.remote_port;
+    f.dst_port = c.tuple.local_port;
+    f.seq = c.snd_nxt;
+    f.ack = c.rcv_nxt;
+    f.payload = random_bytes(rng, 1000);
+    c.snd_nxt += 1000;
+    e.send_frame(build_tcp_frame(f));
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return c.their_ack == c.snd_nxt; }, 200'000, each));
+    // Nothing armed: asleep.
+    (void)exchange(e, by_port, seen, [] { return false; }, 50'000, each);
+
+    const auto counters = read_engine_counters(e);
+    EXPECT_EQ(counters.rto_expiries, 3u);
+    EXPECT_GE(counters.persist_expiries, 2u);
+    EXPECT_EQ(counters.delack_expiries, 1u);
+    EXPECT_EQ(audit.violations(), 0u) << "first: " << audit.first_violation();
+    EXPECT_GT(audit.skips_to_tick(), 1000u);
+    EXPECT_GT(audit.sleeps(), 0u);
+    EXPECT_GT(audit.skipped_cycles(), e.cycle() * 9 / 10)
+        << "of " << e.cycle() << " cycles (almost all are waits for a timer)";
+    std::printf("idle skipping: %llu of %llu cycles skipped (%llu skips to a tick, %llu sleeps)\n",
+                (unsigned long long)audit.skipped_cycles(), (unsigned long long)e.cycle(),
+                (unsigned long long)audit.skips_to_tick(), (unsigned long long)audit.sleeps());
+}
+TEST(EngineTimers, IdleSkipSkipsOnlyCyclesThatDoNothing) {
+    idle_skip_skips_only_cycles_that_do_nothing<Engine>();
+}
+TEST(EngineTimers512, IdleSkipSkipsOnlyCyclesThatDoNothing) {
+    idle_skip_skips_only_cycles_that_do_nothing<Engine512>();
 }
 
 // RFC 6298 §2.2: the first RTT sample R gives SRTT = R, RTTVAR = R/2, RTO = R + 4 RTTVAR

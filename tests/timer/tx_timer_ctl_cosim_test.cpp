@@ -330,5 +330,82 @@ TEST(TxTimerCtl, IdleStaysLowFromArmUntilItsExpiryIsTaken) {
     EXPECT_TRUE(m.idle) << "the cycle after the expiry was taken";
 }
 
+// `settled` (what lets a system model skip from one tick to the next while timers are
+// armed) is 0 from an arming outcome until the command is in the wheel, then 1 between
+// ticks; a pulse whose slot is empty makes it 0 for exactly one cycle (the catch-up), a
+// slot holding a timer of a later revolution for n + 2 cycles, n its timers (the walk);
+// at the deadline it stays 0 until the expiry is taken, inclusive.
+TEST(TxTimerCtl, SettledBetweenTicksOnlyWhenNothingMoves) {
+    Bench b;
+    auto& m = b.sim.io();
+    b.sim.settle();
+    EXPECT_TRUE(m.settled) << "after the reset sweep";
+    // Cycles until settled is 1 (at most 100), from this one.
+    auto until_settled = [&] {
+        int n = 0;
+        for (; n < 100; n++) {
+            b.sim.settle();
+            if (m.settled) break;
+            b.sim.tick();
+        }
+        return n;
+    };
+    // Cycles with settled 0 from this cycle's pulse until it is 1 again (at most 100).
+    auto unsettled_after_pulse = [&] {
+        m.tick = 1;
+        b.sim.settle();
+        EXPECT_TRUE(m.settled) << "in the pulse cycle";
+        b.sim.tick();
+        m.tick = 0;
+        return until_settled();
+    };
+    Outcome o;
+    o.sid = 9;
+    o.op[0] = 1;
+    o.delay[0] = 5;  // fires on the 5th pulse
+    drive(m, o);
+    b.sim.tick();
+    idle(m);
+    EXPECT_GT(until_settled(), 0) << "settled while the command is on its way to the wheel";
+    ASSERT_TRUE(m.settled) << "the command never reached the wheel";
+    EXPECT_EQ(m.armed_count, 1u);
+    // A second timer two revolutions (64 slots each) out, in the slot of the 2nd pulse.
+    o.sid = 10;
+    o.delay[0] = 2 + 128;
+    drive(m, o);
+    b.sim.tick();
+    idle(m);
+    EXPECT_GT(until_settled(), 0) << "the second command";
+    ASSERT_EQ(m.armed_count, 2u);
+    // (both commands were given between pulses: the 1st pulse below is their tick 1)
+    EXPECT_EQ(unsettled_after_pulse(), 1) << "pulse 1: empty slot";
+    EXPECT_EQ(unsettled_after_pulse(), 1 + 2) << "pulse 2: the later revolution's timer walked";
+    EXPECT_EQ(unsettled_after_pulse(), 1) << "pulse 3: empty slot";
+    EXPECT_EQ(unsettled_after_pulse(), 1) << "pulse 4: empty slot";
+    // Pulse 5: the deadline; the expiry is held back, settled stays 0 all the while.
+    m.m_exp_ready = 0;
+    m.tick = 1;
+    b.sim.settle();
+    b.sim.tick();
+    m.tick = 0;
+    bool fired = false;
+    for (int i = 0; i < 50; i++) {
+        b.sim.settle();
+        fired = fired || m.m_exp_valid;
+        EXPECT_FALSE(m.settled) << i + 1 << " cycles after the deadline's pulse";
+        b.sim.tick();
+    }
+    ASSERT_TRUE(fired) << "the timer never fired";
+    m.m_exp_ready = 1;
+    b.sim.settle();
+    EXPECT_TRUE(m.m_exp_valid);
+    EXPECT_FALSE(m.settled) << "in the cycle the expiry is taken";
+    b.sim.tick();
+    b.sim.settle();
+    EXPECT_TRUE(m.settled) << "the cycle after the expiry was taken";
+    EXPECT_EQ(m.armed_count, 1u) << "the later revolution's timer is still armed";
+    EXPECT_FALSE(m.idle);
+}
+
 }  // namespace
 }  // namespace ftoe::sim
