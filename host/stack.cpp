@@ -279,8 +279,10 @@ void Stack::send_rst_for(const Conn& c) {
 // ---- API ----
 
 Status Stack::start() {
+    const uint64_t mac = mac_u64(cfg_.mac);
     if (!send_cmd(Kind::kSetConfig, driver::kNoSession,
-                  driver::set_config_payload(mac_u64(cfg_.mac), cfg_.ip)))
+                  cfg_.engine_timers ? driver::set_config_payload(mac, cfg_.ip, *cfg_.engine_timers)
+                                     : driver::set_config_payload(mac, cfg_.ip)))
         return *link_error_;
     return driver::Ok{};
 }

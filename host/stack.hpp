@@ -138,6 +138,9 @@ struct StackConfig {
     std::size_t send_buffer = 1u << 20;    // host-terminated: bytes send() may queue
     std::size_t app_data_chunk = 8192;     // largest APP_DATA payload (<= kMaxPayload)
     uint64_t fin_wait2_timeout_ns = 60'000'000'000;  // close()d sockets in FIN_WAIT_2
+    // The engine's transmit timers (RTO bounds, retries, delayed ACKs), sent with
+    // SET_CONFIG by start(); empty: the engine keeps the ones it has.
+    std::optional<driver::EngineTimers> engine_timers;
 };
 
 // Who consumes a connection's payload: the host application through send()/recv()

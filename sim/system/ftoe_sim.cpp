@@ -33,6 +33,7 @@
 #include "discard_server.hpp"
 #include "echo_client.hpp"
 #include "echo_server.hpp"
+#include "engine_messages.hpp"
 #include "eth_wire.hpp"
 #include "host_node.hpp"
 #include "http_client.hpp"
@@ -73,6 +74,10 @@ options:
   --pcap PATH                    pair: PATH-a.pcap and PATH-b.pcap; tap: PATH
   --host-latency-us N            extra USB latency each way (default 0; transfers are
                                  aligned to 125 us microframes)
+  --rto-min-ms N                  the engines' minimum retransmission timeout (default
+                                 200, as Linux; 1..60000)
+  --delayed-ack                  the engines delay ACKs (every second full-size segment,
+                                 else after 40 ms; default: an ACK for every segment)
   --sim-time S                   pair: give up after S simulated seconds (default 30)
   --duration S                   tap: wall-clock seconds to run (default 60)
   --no-idle-skip                 clock every engine every cycle, even when idle (slower;
@@ -118,6 +123,7 @@ struct Options {
     uint64_t seed = 1;
     std::string pcap;
     uint64_t host_latency_us = 0;
+    driver::EngineTimers engine_timers;
     double sim_time_s = 30;
     double duration_s = 60;
     bool json = false;
@@ -209,6 +215,11 @@ Options parse(int argc, char** argv) {
         else if (a == "--seed") o.seed = parse_uint(a, val());
         else if (a == "--pcap") o.pcap = val();
         else if (a == "--host-latency-us") o.host_latency_us = parse_uint(a, val());
+        else if (a == "--rto-min-ms") {
+            const uint64_t ms = parse_uint(a, val());
+            if (ms < 1 || ms > 60000) usage_error("--rto-min-ms wants 1..60000");
+            o.engine_timers.rto_min = uint32_t(ms * 1000);  // ticks of 1 us
+        } else if (a == "--delayed-ack") o.engine_timers.delayed_ack = true;
         else if (a == "--sim-time") o.sim_time_s = parse_double(a, val(), 1e-6, 1e6);
         else if (a == "--duration") o.duration_s = parse_double(a, val(), 0.001, 1e7);
         else if (a == "--json") o.json = true;
@@ -238,8 +249,9 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-host::StackConfig stack_config(uint32_t ip, uint8_t mac_last, uint64_t seed) {
+host::StackConfig stack_config(const Options& o, uint32_t ip, uint8_t mac_last, uint64_t seed) {
     host::StackConfig c;
+    c.engine_timers = o.engine_timers;
     c.mac = {0x02, 0x00, 0x00, 0x00, 0x00, mac_last};
     c.ip = ip;
     c.sessions = 4096;
@@ -594,8 +606,8 @@ int run_pair(const Options& o) {
         }
     a.attach_port(&a_to_b, [&b](uint64_t t) { b.wake_at(t); }, &b_to_a);
     b.attach_port(&b_to_a, [&a](uint64_t t) { a.wake_at(t); }, &a_to_b);
-    HostNode ha("host_a", a, stack_config(o.ip, 1, o.seed * 8 + 1));
-    HostNode hb("host_b", b, stack_config(o.peer_ip, 2, o.seed * 8 + 2));
+    HostNode ha("host_a", a, stack_config(o, o.ip, 1, o.seed * 8 + 1));
+    HostNode hb("host_b", b, stack_config(o, o.peer_ip, 2, o.seed * 8 + 2));
 
     HostRole server("a", o.fpga_app ? std::make_unique<FpgaEchoServer>(uint16_t(o.port)) : make_server(o));
     HostRole client("b", make_client(o, o.ip));
@@ -688,7 +700,7 @@ int run_tap(const Options& o) {
     }
     board.attach_port(&from_board, {}, &to_board);
     // A host stack whose poll waits are long enough not to dominate idle time.
-    HostNode host("host", board, stack_config(o.ip, 1, o.seed * 8 + 1), std::chrono::microseconds(200));
+    HostNode host("host", board, stack_config(o, o.ip, 1, o.seed * 8 + 1), std::chrono::microseconds(200));
     const auto duration = std::chrono::nanoseconds(uint64_t(o.duration_s * 1e9));
     TapBridge bridge("tap", dev, board, to_board, from_board, duration, g_stop);
 

@@ -186,6 +186,20 @@ TEST_F(StackTest, StartSendsSetConfigWithOurMacAndAddress) {
     EXPECT_EQ(cmds[0].payload, driver::set_config_payload(0x020000000001ull, kOurIp));
 }
 
+TEST_F(StackTest, StartSendsTheEngineTimersWhenConfigured) {
+    driver::EngineTimers t;
+    t.rto_min = 5000;
+    t.delayed_ack = true;
+    cfg.engine_timers = t;
+    Stack s(link, cfg);
+    ASSERT_TRUE(s.start().ok());
+    auto cmds = link.take_sent();
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_EQ(cmds[0].kind, Kind::kSetConfig);
+    EXPECT_EQ(cmds[0].payload, driver::set_config_payload(0x020000000001ull, kOurIp, t));
+    EXPECT_EQ(cmds[0].payload.size(), driver::kConfigTimersBytes);
+}
+
 TEST_F(StackTest, ArpRequestForOurAddressIsAnsweredAndOthersAreNot) {
     make();
     ArpMessage m;
