@@ -63,7 +63,8 @@
 // Assumes:    after rst the counter banks clear themselves for 32 cycles; frames in
 //             that time are classified but not counted. A session id is re-installed
 //             only once no segment of its previous incarnation is on its way. SEND_FIN
-//             follows the app data queued when it arrives. The memory answers reads in
+//             follows all the host's APP_DATA before it (it waits until that is queued),
+//             and the app stream's data queued when it is taken. The memory answers reads in
 //             order and a read accepted after a write sees it.
 `include "ftoe_defs.svh"
 `default_nettype none
@@ -911,6 +912,8 @@ module ftoe_engine #(
     logic             q_valid, q_ready;
     logic [SID_W-1:0] q_sid;
     logic [15:0]      q_len;
+    logic             q_end, q_host;                // the chunk ends its packet; host data
+    logic [7:0]       host_pkts_q;                  // host APP_DATA packets not yet queued
 
     // the event arbiter
     localparam logic [3:0] PICK_NONE = 4'd0, PICK_INIT = 4'd1, PICK_SENT = 4'd2,
@@ -937,7 +940,7 @@ module ftoe_engine #(
         else if (ake_avail)           ev_pick = PICK_ACK;
         else if (tm_exp_valid && dak_room) ev_pick = PICK_TIMER;
         else if (rxe_avail && dak_room) ev_pick = PICK_RX;
-        else if (fin_cmd_valid)       ev_pick = PICK_FIN;
+        else if (fin_cmd_valid && host_pkts_q == '0) ev_pick = PICK_FIN;
         else if (q_valid)             ev_pick = PICK_QUEUED;
         else if (act_avail)           ev_pick = PICK_KICK;
         ev_sid = '0; ev_tag = TAG_OTHER; ev_kind = EV_KICK; ev_seq = '0; ev_wnd = '0;
@@ -1205,15 +1208,18 @@ module ftoe_engine #(
     always_ff @(posedge clk) begin
         if (hap_valid && hap_ready) hpk_sid_q <= hap_sid;
     end
-    tx_frame_mux #(.DATA_W(DATA_W), .DEST_W(SID_W)) u_app_mux (
+    // tdest carries the source on top (1: the host's APP_DATA) to tx_buf_wr's tuser.
+    logic atx_from_host;
+    tx_frame_mux #(.DATA_W(DATA_W), .DEST_W(SID_W + 1)) u_app_mux (
         .clk, .rst,
         .s0_axis_tdata(s_app_tx_tdata), .s0_axis_tkeep(s_app_tx_tkeep),
         .s0_axis_tvalid(s_app_tx_tvalid), .s0_axis_tready(s_app_tx_tready),
-        .s0_axis_tlast(s_app_tx_tlast), .s0_axis_tdest(s_app_tx_tdest),
+        .s0_axis_tlast(s_app_tx_tlast), .s0_axis_tdest({1'b0, s_app_tx_tdest}),
         .s1_axis_tdata(hpk_tdata), .s1_axis_tkeep(hpk_tkeep), .s1_axis_tvalid(hpk_tvalid),
-        .s1_axis_tready(hpk_tready), .s1_axis_tlast(hpk_tlast), .s1_axis_tdest(hpk_sid_q),
+        .s1_axis_tready(hpk_tready), .s1_axis_tlast(hpk_tlast), .s1_axis_tdest({1'b1, hpk_sid_q}),
         .m_axis_tdata(atx_tdata), .m_axis_tkeep(atx_tkeep), .m_axis_tvalid(atx_tvalid),
-        .m_axis_tready(atx_tready), .m_axis_tlast(atx_tlast), .m_axis_tdest(atx_tdest)
+        .m_axis_tready(atx_tready), .m_axis_tlast(atx_tlast),
+        .m_axis_tdest({atx_from_host, atx_tdest})
     );
     tx_buf_wr #(.DATA_W(DATA_W), .SID_W(SID_W), .BUF_BYTES(TX_BUF_BYTES), .CHUNK(TX_CHUNK))
     u_tx_buf_wr (
@@ -1223,12 +1229,20 @@ module ftoe_engine #(
         .s_una_valid(t_valid), .s_una_sid(t_sid), .s_una_seq(t_snd_una),
         .s_app_tdata(atx_tdata), .s_app_tkeep(atx_tkeep),
         .s_app_tvalid(atx_tvalid), .s_app_tready(atx_tready),
-        .s_app_tlast(atx_tlast), .s_app_tdest(atx_tdest),
+        .s_app_tlast(atx_tlast), .s_app_tdest(atx_tdest), .s_app_tuser(atx_from_host),
         .m_wr_valid(m_mem_wr_valid), .m_wr_ready(m_mem_wr_ready), .m_wr_addr(m_mem_wr_addr),
         .m_wr_data(m_mem_wr_data), .m_wr_strb(m_mem_wr_strb),
         .m_queued_valid(q_valid), .m_queued_ready(q_ready), .m_queued_sid(q_sid),
-        .m_queued_len(q_len)
+        .m_queued_len(q_len), .m_queued_end(q_end), .m_queued_user(q_host)
     );
+    // SEND_FIN waits until every APP_DATA packet the host sent before it is queued (its
+    // last chunk's record taken as an event), else the FIN could overtake bytes still on
+    // their way into the TX buffer. Host packets between cmd_exec and that event:
+    always_ff @(posedge clk) begin
+        if (rst) host_pkts_q <= '0;
+        else     host_pkts_q <= host_pkts_q + 8'(hap_valid && hap_ready && hap_last)
+                                            - 8'(q_valid && q_ready && q_end && q_host);
+    end
 
     // Segment payloads out of the TX buffer, with their checksum
     localparam int RTAG_W = SID_W + 32 + 1;         // {sid, seq, fin}

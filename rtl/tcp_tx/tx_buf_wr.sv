@@ -10,7 +10,9 @@
 // (BUF_BYTES - (wr_seq - una) >= CHUNK, modulo 2^32). Bytes are realigned to their
 // sequence offset with exact strobes (unaligned starts, ring wrap), never touching a
 // byte outside the app's. After a chunk's last memory write is accepted the block
-// offers one m_queued record {sid, chunk length}.
+// offers one m_queued record {sid, chunk length, whether the chunk ends its packet, the
+// packet's tuser} (the caller tells sources apart by tuser and knows by the packet-end
+// record when all of a packet is queued).
 // Head-of-line blocking: while the session at the head of s_app has no room, packets of
 // other sessions behind it wait too.
 //
@@ -32,7 +34,8 @@
 // Assumes:    s_init for a session only while none of its bytes are in the block, and
 //             not with an s_una for the same session in the same cycle; s_una only moves
 //             forward and never beyond the session's written bytes; tkeep contiguous
-//             from lane 0, only a tlast beat partial; tdest constant within a packet.
+//             from lane 0, only a tlast beat partial; tdest and tuser constant within a
+//             packet.
 `include "ftoe_defs.svh"
 `default_nettype none
 
@@ -65,6 +68,7 @@ module tx_buf_wr #(
     output logic                     s_app_tready,
     input  wire logic                s_app_tlast,
     input  wire logic [SID_W-1:0]    s_app_tdest,
+    input  wire logic                s_app_tuser,
     // memory write port (word address, byte strobes)
     output logic                     m_wr_valid,
     input  wire logic                m_wr_ready,
@@ -75,7 +79,9 @@ module tx_buf_wr #(
     output logic                     m_queued_valid,
     input  wire logic                m_queued_ready,
     output logic [SID_W-1:0]         m_queued_sid,
-    output logic [15:0]              m_queued_len
+    output logic [15:0]              m_queued_len,
+    output logic                     m_queued_end,    // the chunk ends its packet
+    output logic                     m_queued_user    // the packet's tuser
 );
     localparam int B = DATA_W / 8;
     localparam int BW = $clog2(B);
@@ -115,6 +121,7 @@ module tx_buf_wr #(
     logic        wb_valid;                      // chunk end: write the new wr_seq
     logic [31:0] wb_seq;
     logic [SID_W-1:0] sid_q;
+    logic             user_q;                       // the packet's tuser
 
     always_comb begin
         look_sid = (state_q == S_IDLE) ? s_app_tdest : sid_q;
@@ -145,6 +152,7 @@ module tx_buf_wr #(
     logic [LW-1:0] flush_len_q;
     logic [ADDR_W-1:0] flush_addr_q;
     logic [SID_W-1:0]  flush_sid_q;
+    logic              flush_end_q, flush_user_q;
 
     // ---- write output register
     logic              wo_valid_q, wo_last_q;
@@ -152,6 +160,7 @@ module tx_buf_wr #(
     logic [DATA_W-1:0] wo_data_q;
     logic [B-1:0]      wo_strb_q;
     logic [SID_W-1:0]  wo_sid_q;
+    logic              wo_end_q, wo_user_q;         // the record's packet end and tuser
     logic [LW-1:0]     wo_len_q;
     wire logic wo_free = !wo_valid_q || m_wr_ready;
     assign s_app_tready = (state_q == S_STREAM) && wo_free;
@@ -162,6 +171,7 @@ module tx_buf_wr #(
 
     // ---- queued records: 2-entry FIFO
     logic [SID_W-1:0] qs0_q, qs1_q;
+    logic             qe0_q, qe1_q, qu0_q, qu1_q;
     logic [LW-1:0]    ql0_q, ql1_q;
     logic [1:0]       qn_q;
     wire logic q_push = wo_valid_q && m_wr_ready && wo_last_q;
@@ -169,6 +179,8 @@ module tx_buf_wr #(
     assign m_queued_valid = qn_q != 2'd0;
     assign m_queued_sid = qs0_q;
     assign m_queued_len = 16'(ql0_q);
+    assign m_queued_end = qe0_q;
+    assign m_queued_user = qu0_q;
     // records not yet taken: in the FIFO, in the write register, or waiting as a flush
     wire logic [1:0] recs = qn_q + {1'b0, wo_valid_q && wo_last_q} + {1'b0, flush_q};
 
@@ -198,7 +210,8 @@ module tx_buf_wr #(
     always_ff @(posedge clk) begin
         case (state_q)
             S_IDLE: begin
-                sid_q <= s_app_tdest;
+                sid_q  <= s_app_tdest;
+                user_q <= s_app_tuser;
             end
             S_LOOK: if (room && !flush_q) begin
                 wr_seq_q <= wr_rd_q;
@@ -219,6 +232,8 @@ module tx_buf_wr #(
                     flush_len_q <= chunk_len;
                     flush_addr_q <= {sid_q, wi_q + RW'(1)};
                     flush_sid_q <= sid_q;
+                    flush_end_q <= s_app_tlast;
+                    flush_user_q <= user_q;
                 end
             end
         endcase
@@ -229,6 +244,8 @@ module tx_buf_wr #(
             wo_strb_q <= wide_k[B-1:0] | carry_k_q;
             wo_sid_q  <= sid_q;
             wo_len_q  <= chunk_len;
+            wo_end_q  <= s_app_tlast;
+            wo_user_q <= user_q;
             wo_last_q <= chunk_end && wide_k[2*B-1:B] == '0;
         end else if (flush_q && wo_free) begin
             wo_addr_q <= flush_addr_q;
@@ -236,20 +253,28 @@ module tx_buf_wr #(
             wo_strb_q <= carry_k_q;
             wo_sid_q  <= flush_sid_q;
             wo_len_q  <= flush_len_q;
+            wo_end_q  <= flush_end_q;
+            wo_user_q <= flush_user_q;
             wo_last_q <= 1'b1;
         end
         // queued FIFO payload
         if (q_pop) begin
             qs0_q <= qs1_q;
             ql0_q <= ql1_q;
+            qe0_q <= qe1_q;
+            qu0_q <= qu1_q;
         end
         if (q_push) begin
             if (qn_q == 2'd0 || (qn_q == 2'd1 && q_pop)) begin
                 qs0_q <= wo_sid_q;
                 ql0_q <= wo_len_q;
+                qe0_q <= wo_end_q;
+                qu0_q <= wo_user_q;
             end else begin
                 qs1_q <= wo_sid_q;
                 ql1_q <= wo_len_q;
+                qe1_q <= wo_end_q;
+                qu1_q <= wo_user_q;
             end
         end
         if (rst) begin

@@ -107,8 +107,7 @@ void Acceptor::stop(host::Stack& stack) {
     failed_ = true;  // not reopened
 }
 
-bool close_when_acked(host::Stack& stack, host::SocketId s, AppStats& stats) {
-    if (stack.unacked(s) > 0) return false;
+bool graceful_close(host::Stack& stack, host::SocketId s, AppStats& stats) {
     driver::Bytes drop;
     while (stack.readable(s) > 0) {
         drop.clear();

@@ -105,15 +105,11 @@ private:
     bool failed_ = false;
 };
 
-// Graceful close of a connection the app is done writing to: waits (returns false)
-// until everything given to send() is acknowledged, then drops whatever the peer sent
-// that was not read (close() would turn unread data into a reset) and calls close().
-// Returns true once close() was called (a refusal counts kCloseFailed).
-// Why wait for the ACK: the engine takes APP_DATA in 2 KB pieces, and a SEND_FIN that
-// arrives while it is still taking them goes out ahead of the rest: the peer sees the FIN
-// after the first 2 KB and the remainder is lost (seen with a 3.5 KB response closed at
-// once, engine of 3e75c58). Waiting for unacked() == 0 costs a round trip per close.
-bool close_when_acked(host::Stack& stack, host::SocketId s, AppStats& stats);
+// Graceful close of a connection the app is done writing to: drops whatever the peer
+// sent that was not read (close() would turn unread data into a reset) and calls
+// close(), which sends the FIN after everything given to send() (the engine orders
+// SEND_FIN behind the APP_DATA before it). Returns true (a refusal counts kCloseFailed).
+bool graceful_close(host::Stack& stack, host::SocketId s, AppStats& stats);
 
 // A client connection's handshake: update() notes (once, counting it in
 // stats.connections_opened) when the socket has left SYN-SENT / SYN-RECEIVED alive;

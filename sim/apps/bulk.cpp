@@ -87,7 +87,7 @@ void BulkTransfer::send_side(host::Stack& stack, AppStats& stats) {
     if (sent_ == opt_.bytes && chunk_off_ == chunk_.size()) {
         if (!hashed_) stats.sha256_sent = Sha256::hex(hash_.finish());
         hashed_ = true;
-        closing_ = close_when_acked(stack, sock_, stats);
+        closing_ = graceful_close(stack, sock_, stats);
     }
 }
 
@@ -116,7 +116,7 @@ void BulkTransfer::receive_side(host::Stack& stack, AppStats& stats) {
         stats.sha256_received = Sha256::hex(hash_.finish());
         hashed_ = true;
         if (opt_.bytes && received_ < opt_.bytes) stats.count(AppError::kShortTransfer);
-        closing_ = close_when_acked(stack, sock_, stats);
+        closing_ = graceful_close(stack, sock_, stats);
     }
 }
 

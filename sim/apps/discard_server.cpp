@@ -19,7 +19,7 @@ void DiscardServer::poll(host::Stack& stack, uint64_t /*now_ns*/) {
             }
             stats_.bytes_in += r.value();
         }
-        if (stack.eof(c.sock)) c.closing = close_when_acked(stack, c.sock, stats_);
+        if (stack.eof(c.sock)) c.closing = graceful_close(stack, c.sock, stats_);
     }
     conns_.erase(std::remove_if(conns_.begin(), conns_.end(),
                                 [&](const Conn& c) { return reap_if_closed(stack, c.sock, stats_); }),

@@ -95,7 +95,7 @@ void EchoClient::exchange(host::Stack& stack, uint64_t now_ns) {
             stats_.sha256_received = Sha256::hex(rcvd_hash_.finish());
             hashed_ = true;
         }
-        closing_ = close_when_acked(stack, sock_, stats_);
+        closing_ = graceful_close(stack, sock_, stats_);
     }
 }
 

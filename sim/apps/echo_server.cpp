@@ -38,7 +38,7 @@ void EchoServer::serve(host::Stack& stack, Conn& c) {
         c.pending.append(scratch_.data(), scratch_.size());
         stats_.bytes_in += scratch_.size();
     }
-    if (c.pending.empty() && stack.eof(c.sock)) c.closing = close_when_acked(stack, c.sock, stats_);
+    if (c.pending.empty() && stack.eof(c.sock)) c.closing = graceful_close(stack, c.sock, stats_);
 }
 
 }  // namespace ftoe::sim

@@ -154,7 +154,7 @@ void HttpClient::exchange(host::Stack& stack, uint64_t now_ns) {
         conn_done_ = true;
     }
     if (conn_done_ && (peer_done || !server_closes_))
-        closing_ = close_when_acked(stack, sock_, stats_);
+        closing_ = graceful_close(stack, sock_, stats_);
 }
 
 }  // namespace ftoe::sim

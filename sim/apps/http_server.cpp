@@ -208,10 +208,10 @@ void HttpServer::serve(host::Stack& stack, Conn& c, uint64_t now_ns) {
     if (c.stop_reading || stack.eof(c.sock) || idle) finish(stack, c);
 }
 
-// Everything answered: close once it is acknowledged (close_when_acked drops what the
-// client sent after the last answered request); the FIN follows the responses.
+// Everything answered: close (graceful_close drops what the client sent after the last
+// answered request); the FIN follows the responses.
 void HttpServer::finish(host::Stack& stack, Conn& c) {
-    c.closing = close_when_acked(stack, c.sock, stats_);
+    c.closing = graceful_close(stack, c.sock, stats_);
 }
 
 }  // namespace ftoe::sim

@@ -348,5 +348,46 @@ TEST(EngineHostData512, PeerFinFollowsTheHostSessionsLastRxData) {
     fin_follows_the_payload_before_it<Engine512>(tcp_flags::kFin);
 }
 
+// SEND_FIN right behind APP_DATA: the host may send FIN as soon as it has handed over
+// its last bytes (a socket's close() with data still queued), while those bytes are
+// still on their way into the TX buffer (2 KB chunks). The FIN must follow every byte
+// of the APP_DATA before it: the peer gets them all, then the FIN at the byte after.
+template <class E>
+void fin_right_behind_app_data_follows_all_of_it() {
+    EngineSimOptions o;
+    o.seed = 17;
+    E e(o);
+    configure_engine(e, kOurMac, kOurIp);
+    TcpPeer p;
+    p.tuple = {0x0a000602, kOurIp, 46001, 8080};
+    p.mss = 1460;
+    p.reassemble = true;
+    constexpr uint32_t kSid = 6;
+    driver::SessionState st = fresh_session(true);
+    ASSERT_EQ(engine_table_command(e, Kind::kInstall, kSid, p.tuple, st),
+              driver::TableResult::kInserted);
+    p.rcv_nxt = st.snd_nxt;
+    p.snd_nxt = st.rcv_nxt;
+    std::mt19937_64 rng(23);
+    const Bytes data = random_bytes(rng, 7000);
+    for (std::size_t off = 0; off < data.size(); off += 3500)
+        e.send_command(Kind::kAppData, kSid, 0,
+                       Bytes(data.begin() + long(off), data.begin() + long(off + 3500)));
+    e.send_command(Kind::kSendFin, kSid, 0);
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.fin; }, 2'000'000)) << "no FIN";
+    e.run(5000);
+    EXPECT_EQ(p.received.size(), data.size()) << "bytes before the FIN";
+    EXPECT_TRUE(p.received == data);
+    EXPECT_EQ(p.rcv_nxt, st.snd_nxt + uint32_t(data.size()) + 1) << "the FIN is the byte after the data";
+}
+TEST(EngineHostData, FinRightBehindAppDataFollowsAllOfIt) {
+    fin_right_behind_app_data_follows_all_of_it<Engine>();
+}
+TEST(EngineHostData512, FinRightBehindAppDataFollowsAllOfIt) {
+    fin_right_behind_app_data_follows_all_of_it<Engine512>();
+}
+
 }  // namespace
 }  // namespace ftoe::sim

@@ -157,6 +157,7 @@ struct Harness {
         std::vector<uint8_t> data;  // B bytes, junk past keep
         uint64_t keep;
         bool last;
+        bool user;
     };
     struct Write {
         uint64_t cycle, addr, strb;
@@ -165,6 +166,7 @@ struct Harness {
     struct Rec {
         uint32_t sid, len;
         uint64_t cycle;
+        bool end, user;  // the chunk ends its packet; the packet's tuser
     };
     struct Desc {
         uint32_t tag;
@@ -198,16 +200,17 @@ struct Harness {
         io.s_init_valid = 0;
         io.s_una_valid = 0;
         io.s_app_tvalid = 0;
+        io.s_app_tuser = 0;
         io.s_req_valid = 0;
     }
 
-    // Packet of `n` random bytes appended to session `sid`.
-    void send(uint32_t sid, std::size_t n) {
+    // Packet of `n` random bytes appended to session `sid`, with tuser `user`.
+    void send(uint32_t sid, std::size_t n, bool user = false) {
         auto& ss = s[sid];
         const std::size_t at = ss.bytes.size();
         for (std::size_t i = 0; i < n; i++) ss.bytes.push_back(uint8_t(rng()));
         for (std::size_t o = 0; o < n; o += B) {
-            Beat b{sid, std::vector<uint8_t>(B), 0, o + B >= n};
+            Beat b{sid, std::vector<uint8_t>(B), 0, o + B >= n, user};
             for (int i = 0; i < B; i++) {
                 const bool in = o + std::size_t(i) < n;
                 b.data[std::size_t(i)] = in ? ss.bytes[at + o + std::size_t(i)] : uint8_t(rng());
@@ -244,6 +247,7 @@ struct Harness {
             io.s_app_tkeep = static_cast<std::remove_reference_t<decltype(io.s_app_tkeep)>>(b.keep);
             io.s_app_tlast = b.last;
             io.s_app_tdest = uint8_t(b.sid);
+            io.s_app_tuser = b.user;
         }
         io.s_req_valid = !reqs.empty() && int(rng() % 100) >= req_idle;
         if (!reqs.empty()) {
@@ -266,7 +270,8 @@ struct Harness {
         }
         if (io.m_rd_valid && io.m_rd_ready && keep_log) rd_cycles.push_back(c);
         if (io.m_queued_valid && io.m_queued_ready) {
-            const Rec r{uint32_t(io.m_queued_sid), uint32_t(io.m_queued_len), c};
+            const Rec r{uint32_t(io.m_queued_sid), uint32_t(io.m_queued_len), c,
+                        bool(io.m_queued_end), bool(io.m_queued_user)};
             if (on_rec) on_rec(r);
             s[r.sid].queued += r.len;
             recs.push_back(r);
@@ -357,6 +362,7 @@ void run_random(uint64_t seed, int packets) {
     for (std::size_t i = 1; i < live; i++) h.install(sids[i], pick_iss());
 
     std::deque<std::pair<uint32_t, uint32_t>> expect_recs;
+    std::deque<std::pair<bool, bool>> expect_tags;  // each record's {packet end, tuser}
     std::deque<Req> pending;  // requests not yet answered in full, in order
     std::deque<Req> desc_due; // ... whose descriptor has not come (descriptors may run
                               // ahead of the payloads before them)
@@ -385,7 +391,10 @@ void run_random(uint64_t seed, int packets) {
         ASSERT_FALSE(expect_recs.empty()) << "unexpected queued record";
         EXPECT_EQ(r.sid, expect_recs.front().first) << "record " << h.recs.size();
         EXPECT_EQ(r.len, expect_recs.front().second) << "record " << h.recs.size();
+        EXPECT_EQ(r.end, expect_tags.front().first) << "record " << h.recs.size() << ": packet end";
+        EXPECT_EQ(r.user, expect_tags.front().second) << "record " << h.recs.size() << ": tuser";
         expect_recs.pop_front();
+        expect_tags.pop_front();
         const Session& ss = h.s[r.sid];
         for (uint64_t k = ss.queued; k < ss.queued + r.len; k++)
             ASSERT_EQ(h.mem_byte(r.sid, k), ss.bytes[k])
@@ -401,8 +410,12 @@ void run_random(uint64_t seed, int packets) {
             const uint32_t sid = sids[rng() % live];
             const int kind = int(rng() % 4);
             const std::size_t n = kind == 0 ? 1 + rng() % 16 : 1 + rng() % 5000;
-            h.send(sid, n);
+            const bool user = rng() % 2 == 0;
+            h.send(sid, n, user);
+            const std::size_t before = expect_recs.size();
             chunks_of(sid, n, expect_recs);
+            for (std::size_t k = before; k < expect_recs.size(); k++)
+                expect_tags.push_back({k + 1 == expect_recs.size(), user});
             sent++;
         }
         // new read requests over queued, unfreed bytes

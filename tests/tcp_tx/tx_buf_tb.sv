@@ -25,10 +25,13 @@ module tx_buf_tb #(
     output wire logic                s_app_tready,
     input  wire logic                s_app_tlast,
     input  wire logic [SID_W-1:0]    s_app_tdest,
+    input  wire logic                s_app_tuser,
     output wire logic                m_queued_valid,
     input  wire logic                m_queued_ready,
     output wire logic [SID_W-1:0]    m_queued_sid,
     output wire logic [15:0]         m_queued_len,
+    output wire logic                m_queued_end,
+    output wire logic                m_queued_user,
     input  wire logic                s_req_valid,
     output wire logic                s_req_ready,
     input  wire logic [SID_W-1:0]    s_req_sid,
@@ -61,8 +64,10 @@ module tx_buf_tb #(
         .s_init_valid, .s_init_sid, .s_init_seq,
         .s_una_valid, .s_una_sid, .s_una_seq,
         .s_app_tdata, .s_app_tkeep, .s_app_tvalid, .s_app_tready, .s_app_tlast, .s_app_tdest,
+        .s_app_tuser,
         .m_wr_valid, .m_wr_ready, .m_wr_addr, .m_wr_data, .m_wr_strb,
-        .m_queued_valid, .m_queued_ready, .m_queued_sid, .m_queued_len
+        .m_queued_valid, .m_queued_ready, .m_queued_sid, .m_queued_len, .m_queued_end,
+        .m_queued_user
     );
     tx_buf_rd #(.DATA_W(DATA_W), .SID_W(SID_W), .BUF_BYTES(BUF_BYTES), .MAX_SEG(MAX_SEG),
                 .TAG_W(TAG_W)) u_rd (
