@@ -80,6 +80,7 @@ TcpTxSegmentDecision tcp_tx_next_segment(const TcpTxCcState& s, const TcpTxConfi
             d.len = 1;
             d.send = true;
         }
+        if (!d.send) d = TcpTxSegmentDecision{};  // as below: no segment, no fields
         return d;
     }
     const uint32_t inflight = s.snd_nxt - s.snd_una;
