@@ -14,6 +14,15 @@ constexpr uint32_t sat_add(uint32_t a, uint32_t b) {
 constexpr uint32_t double_capped(uint32_t x, uint32_t cap) {
     return uint64_t(x) * 2 > cap ? cap : x * 2;
 }
+// RFC 3042 limited transmit: how far past cwnd new data may go on the first (1*MSS)
+// and second (2*MSS) duplicate ACK, outside fast recovery. A third duplicate that did
+// not start recovery (SND.UNA not past `recover`) leaves dupacks at 3: the allowance
+// stays 2*MSS, so the two segments already allowed are never exceeded. Only new data:
+// while go-back-N resends below SND.MAX (SND.NXT < SND.MAX) there is none.
+uint32_t limited_transmit_allowance(const TcpTxCcState& s) {
+    if (s.in_recovery || s.dupacks == 0 || s.snd_nxt != s.snd_max) return 0;
+    return s.dupacks == 1 ? uint32_t(s.mss) : 2u * s.mss;
+}
 // RFC 5681 eq. (4): ssthresh after a loss.
 uint32_t loss_ssthresh(const TcpTxCcState& s) {
     const uint32_t flight = s.snd_max - s.snd_una;
@@ -71,10 +80,13 @@ TcpTxSegmentDecision tcp_tx_next_segment(const TcpTxCcState& s, const TcpTxConfi
             d.len = 1;
             d.send = true;
         }
+        if (!d.send) d = TcpTxSegmentDecision{};  // as below: no segment, no fields
         return d;
     }
     const uint32_t inflight = s.snd_nxt - s.snd_una;
-    const uint32_t lim = min32(s.snd_wnd, s.cwnd);
+    // The peer's window bounds everything; cwnd plus the limited-transmit allowance,
+    // saturating (cwnd may be near 2^32), bounds the congestion side.
+    const uint32_t lim = min32(s.snd_wnd, sat_add(s.cwnd, limited_transmit_allowance(s)));
     const uint32_t usable = lim > inflight ? lim - inflight : 0;
     const uint32_t data_left = seq_lt(s.snd_nxt, s.app_end) ? s.app_end - s.snd_nxt : 0;
     d.seq = s.snd_nxt;

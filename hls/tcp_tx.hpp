@@ -28,12 +28,19 @@
 //     cwnd = 1 MSS, recover = SND.MAX, go-back-N (SND.NXT = SND.UNA).
 //   * Send decision: a retransmission asked for by fast retransmit / partial ACK first
 //     (one MSS at SND.UNA, regardless of cwnd), then a zero-window probe when the
-//     persist timer expired, else new data: usable = min(SND.WND, cwnd) - (SND.NXT -
-//     SND.UNA); a segment is a full MSS unless it ends the queued data, or nothing is in
-//     flight (no ACK would come to open the window: sender SWS rule, RFC 9293
-//     §3.8.6.2.1). The FIN rides on the segment that ends the queued data, or goes alone
-//     (needs 1 byte of usable window) once all data is sent; it takes one sequence
-//     number, so SND.NXT passing it means it was sent (go-back-N resends it).
+//     persist timer expired, else new data: usable = min(SND.WND, cwnd + LT) -
+//     (SND.NXT - SND.UNA). LT is RFC 3042 limited transmit: outside fast recovery and
+//     with nothing below SND.MAX to resend (SND.NXT = SND.MAX), 1*MSS after the first
+//     duplicate ACK, 2*MSS after the second (and after a third that did not start
+//     recovery, dupacks staying 3: never more than cwnd + 2*MSS out), else 0; cwnd is
+//     not changed and the sum saturates. So with cwnd full each of the first two
+//     duplicates lets one new segment out if the peer's window has room, and a small
+//     flight still earns its third duplicate instead of an RTO. A segment is a full MSS
+//     unless it ends the queued data, or nothing is in flight (no ACK would come to open
+//     the window: sender SWS rule, RFC 9293 §3.8.6.2.1). The FIN rides on the segment
+//     that ends the queued data, or goes alone (needs 1 byte of usable window) once all
+//     data is sent; it takes one sequence number, so SND.NXT passing it means it was
+//     sent (go-back-N resends it).
 //   * Zero window (SND.WND = 0 with anything unacknowledged or unsent): the persist
 //     timer replaces the RTO timer (first interval = RTO, doubling to rto_max). On its
 //     expiry one unit of sequence space is probed: the byte at SND.UNA if something is

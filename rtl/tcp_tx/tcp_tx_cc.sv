@@ -3,8 +3,10 @@
 // the RFC 6298 RTO estimator (8*SRTT and 4*RTTVAR kept, shifts only, Karn, exponential
 // backoff, give-up after cfg_max_retries), NewReno (RFC 5681 + RFC 6582: slow start,
 // congestion avoidance by byte counting, fast retransmit on the third duplicate ACK,
-// inflation, partial and full ACKs, RTO loss window and go-back-N), the send decision
-// (next segment within min(SND.WND, cwnd), MSS-sized unless it ends the queued data,
+// inflation, partial and full ACKs, RTO loss window and go-back-N), RFC 3042 limited
+// transmit (outside recovery, new data up to cwnd + 1*MSS after the first duplicate ACK
+// and cwnd + 2*MSS after the second; cwnd unchanged), the send decision (next segment
+// within min(SND.WND, cwnd + that allowance), MSS-sized unless it ends the queued data,
 // FIN after all data, zero-window probes), the persist timer, and the receive-side ACK
 // policy (delayed ACK, every second full-size segment, window updates). No divider:
 // congestion avoidance counts bytes. Sequence arithmetic is modulo 2^32. The state
@@ -18,8 +20,9 @@
 // (s_wnd = free window). s_now is the timer tick of the event.
 //
 // Latency:    m_valid exactly 3 cycles after s_valid (three register stages: sums and
-//             compares of the input state; the event's state update and RTO estimator;
-//             timers and the send decision on the new state).
+//             compares of the input state; the event's state update, RTO estimator and
+//             the new cwnd plus its limited-transmit allowance; timers and the send
+//             decision on the new state).
 // Throughput: 1 event per cycle, no stall.
 // Assumes:    s_* state is the session's state before this event (at most one event
 //             per session in flight: the caller forwards m_next_* to a following event
@@ -317,12 +320,13 @@ module tcp_tx_cc #(
         logic [TAG_W-1:0] tag;
         st_t  st;
         logic restart_rto, rearm_persist, give_up, delack_arm, delack_stop;
+        logic [31:0] cwnd_lt;  // the new cwnd plus the limited-transmit allowance, saturated
     } s2_t;
     s2_t b_d, b_q;
     always_comb begin
         logic [31:0] srtt8_n, rttvar4_n, rto_raw;
-        logic [31:0] rto_cl;
-        logic        sample;
+        logic [31:0] rto_cl, lt_extra;
+        logic        sample, lt_on;
         // RFC 6298 §2.2 / §2.3 on this sample
         if (!a_q.st.srtt_valid) begin
             srtt8_n = {a_q.r[28:0], 3'd0};
@@ -477,6 +481,15 @@ module tcp_tx_cc #(
             EV_WINDOW: if (a_q.win_due) b_d.st.ack_owed = 1'b1;
             default: ;
         endcase
+        // RFC 3042 limited transmit on the new state: 1*MSS past cwnd after the first
+        // duplicate ACK, 2*MSS after the second (and after a third that did not start
+        // recovery: dupacks stays 3, so never more than 2*MSS), outside fast recovery and
+        // only for new data (not while go-back-N resends below SND.MAX).
+        lt_on = !b_d.st.in_recovery && b_d.st.dupacks != 2'd0 && b_d.st.snd_nxt == b_d.st.snd_max;
+        if (!lt_on) lt_extra = 32'd0;
+        else if (b_d.st.dupacks == 2'd1) lt_extra = {16'd0, b_d.st.mss};
+        else lt_extra = {15'd0, b_d.st.mss, 1'b0};
+        b_d.cwnd_lt = sat_add(b_d.st.cwnd, lt_extra);
     end
 
     // ---- Stage 3: timers and the send decision on the new state ------------------------
@@ -527,7 +540,7 @@ module tcp_tx_cc #(
         // What to send next.
         fin_sent = n.fin_req && n.snd_max == n.app_end + 32'd1;
         inflight = n.snd_nxt - n.snd_una;
-        lim = min32(n.snd_wnd, n.cwnd);
+        lim = min32(n.snd_wnd, b_q.cwnd_lt);  // the peer's window bounds everything
         usable = lim > inflight ? lim - inflight : 32'd0;
         data_left = seq_lt(n.snd_nxt, n.app_end) ? n.app_end - n.snd_nxt : 32'd0;
         avail = (fin_sent ? n.app_end : n.snd_max) - n.snd_una;

@@ -3,6 +3,7 @@
 // the RTO following the round trip the engine measured (§2), the persist timer probing
 // a zero window with backoff until it opens (RFC 9293 §3.8.6.1), and fast retransmit
 // with NewReno recovery repairing a loss long before any timeout (RFC 5681, RFC 6582),
+// also in a flight too small for three duplicate ACKs but for RFC 3042 limited transmit,
 // the delayed-ACK policy (every second full-size segment, else the timer), and REMOVE /
 // ABORT stopping a session's transmit side (ABORT's RST first).
 // The timers run on the engine's tick time base (one tick every 16 cycles here); the
@@ -10,6 +11,7 @@
 // allowed, since a deadline is reached only on a tick.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -430,6 +432,54 @@ void fast_retransmit_repairs_a_loss() {
 }
 TEST(EngineTimers, FastRetransmitRepairsALoss) { fast_retransmit_repairs_a_loss<Engine>(); }
 TEST(EngineTimers512, FastRetransmitRepairsALoss) { fast_retransmit_repairs_a_loss<Engine512>(); }
+
+// The first segment of the initial window (3 segments of 1460, RFC 5681 §3.1) is lost:
+// the other two bring only two duplicate ACKs. RFC 3042 limited transmit sends one new
+// segment on each, their duplicates make the third, and fast retransmit repairs the loss
+// without the 1 s timeout (which the cycle budget here would not even reach).
+template <class E>
+void limited_transmit_repairs_a_loss_in_a_small_flight() {
+    E e(options(10));
+    driver::EngineTimers t;
+    t.rto_min = 1000000;
+    t.rto_initial = 1000000;
+    configure_engine(e, kOurMac, kOurIp, t);
+    TcpPeer p;
+    p.tuple = {0x0a000505, kOurIp, 45004, 80};
+    p.mss = 1460;
+    p.reassemble = true;
+    int segments = 0;
+    p.drop = [&](uint32_t, uint16_t) { return ++segments == 1; };  // the first, first time
+    install(e, 25, p, 0x7FFFF000u, 1);
+    std::mt19937_64 rng(5);
+    const Bytes data = random_bytes(rng, 10 * 1460);
+    e.send_app(25, data);
+    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
+    std::size_t seen = 0;
+    const bool done = exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
+                               2000000);
+    const auto c = read_engine_counters(e);
+    ASSERT_TRUE(done) << p.received.size() << " of " << data.size() << " bytes; "
+                      << c.seg_at(driver::SegOutcome::kDupAck) << " duplicate ACKs, "
+                      << c.retransmissions << " retransmitted, " << c.rto_expiries << " RTO";
+    EXPECT_TRUE(p.received == data);
+    EXPECT_EQ(c.rto_expiries, 0u) << "repaired without a timeout";
+    EXPECT_GE(c.retransmissions, 1u);
+    EXPECT_GE(c.seg_at(driver::SegOutcome::kDupAck), 3u) << "the third duplicate arrived";
+    // Before the fast retransmit, new data went past the initial window (4380), by at
+    // most 2*MSS; how the segments are cut depends on when the host's bytes arrived.
+    uint32_t sent_before = 0;
+    for (std::size_t i = 1; i < p.data_seqs.size() && p.data_seqs[i] != p.data_seqs[0]; i++)
+        sent_before = std::max(sent_before, p.data_seqs[i] + p.data_lens[i] - p.data_seqs[0]);
+    EXPECT_GT(sent_before, 4380u) << "limited transmit sent past cwnd";
+    EXPECT_LE(sent_before, 4380u + 2 * 1460u) << "by at most 2*MSS";
+}
+TEST(EngineTimers, LimitedTransmitRepairsALossInASmallFlight) {
+    limited_transmit_repairs_a_loss_in_a_small_flight<Engine>();
+}
+TEST(EngineTimers512, LimitedTransmitRepairsALossInASmallFlight) {
+    limited_transmit_repairs_a_loss_in_a_small_flight<Engine512>();
+}
 
 // Delayed ACKs on (RFC 9293 §3.8.6.3, RFC 5681 §4.2): a lone full-size segment is ACKed
 // by the delayed-ACK timer, a second full-size segment is ACKed at once (both covered

@@ -243,7 +243,8 @@ TcpTxEvent random_event(std::mt19937_64& rng, const TcpTxCcState& s) {
 
 struct Coverage {
     int recovery = 0, partial = 0, full = 0, rto = 0, give_up = 0, probe = 0, fin = 0, rtx = 0,
-        delack = 0, ack_now = 0, persist = 0, window_ack = 0, samples = 0, ss = 0, ca = 0;
+        delack = 0, ack_now = 0, persist = 0, window_ack = 0, samples = 0, ss = 0, ca = 0,
+        limited = 0;
     void add(const TcpTxCcState& s, const TcpTxEvent& e, const TcpTxCcDecision& d) {
         const TcpTxCcState& n = d.next;
         recovery += !s.in_recovery && n.in_recovery;
@@ -261,16 +262,20 @@ struct Coverage {
         samples += n.srtt8 != s.srtt8 && e.kind == TxEvent::kAck;
         ss += e.kind == TxEvent::kAck && n.cwnd > s.cwnd && s.cwnd < s.ssthresh && !s.in_recovery;
         ca += e.kind == TxEvent::kAck && n.cwnd > s.cwnd && s.cwnd >= s.ssthresh && !s.in_recovery;
+        // new data beyond cwnd: only RFC 3042 limited transmit lets it out
+        limited += d.seg.send && !d.seg.rtx && d.seg.len != 0 && !n.probe_pending &&
+                   uint64_t(n.snd_nxt - n.snd_una) + d.seg.len > n.cwnd;
     }
     void print() const {
         std::printf("recovery %d partial %d full %d rto %d give_up %d probe %d fin %d rtx %d "
-                    "delack %d ack_now %d persist %d window_ack %d samples %d ss %d ca %d\n",
+                    "delack %d ack_now %d persist %d window_ack %d samples %d ss %d ca %d "
+                    "limited %d\n",
                     recovery, partial, full, rto, give_up, probe, fin, rtx, delack, ack_now,
-                    persist, window_ack, samples, ss, ca);
+                    persist, window_ack, samples, ss, ca, limited);
     }
     void expect_all(int min) const {
         for (int c : {recovery, partial, full, rto, give_up, probe, fin, rtx, delack, ack_now,
-                      persist, window_ack, samples, ss, ca})
+                      persist, window_ack, samples, ss, ca, limited})
             EXPECT_GE(c, min);
     }
 };

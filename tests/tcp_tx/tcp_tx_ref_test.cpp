@@ -362,6 +362,143 @@ TEST_P(TcpTx, TwoDuplicatesAfterFlightSmallerThanTwoMssUseTwoMssFloor) {
     EXPECT_EQ(s.cwnd, 5000u);
 }
 
+// ---- RFC 3042 limited transmit ----------------------------------------------------------
+
+// cwnd (4000, the initial window of MSS 1000) full of four segments, the peer's window
+// wide open: only limited transmit lets anything new out before the third duplicate.
+TEST_P(TcpTx, LimitedTransmitSendsOneNewSegmentOnEachOfTheFirstTwoDuplicates) {
+    install(1000);
+    queue(20000);
+    ASSERT_EQ(send_all().size(), 4u) << "cwnd full";
+    const uint32_t una = s.snd_una;
+    ack(0, true);
+    EXPECT_EQ(s.cwnd, 4000u) << "cwnd is not changed (RFC 3042 §2)";
+    ASSERT_TRUE(d.seg.send) << "first duplicate: one segment of new data";
+    EXPECT_EQ(d.seg.seq, una + 4000);
+    EXPECT_EQ(d.seg.len, 1000u);
+    EXPECT_FALSE(d.seg.rtx);
+    EXPECT_EQ(send_all().size(), 1u) << "only one for the first duplicate";
+    ack(0, true);
+    EXPECT_EQ(s.cwnd, 4000u);
+    const auto second = send_all();
+    ASSERT_EQ(second.size(), 1u) << "second duplicate: one more";
+    EXPECT_EQ(second[0].seq, una + 5000);
+    EXPECT_EQ(second[0].len, 1000u);
+    EXPECT_EQ(s.snd_max - s.snd_una, 4000u + 2000u) << "outstanding = cwnd + 2*MSS";
+    ack(0, true);
+    EXPECT_TRUE(s.in_recovery) << "the third still starts fast retransmit";
+    ASSERT_TRUE(d.seg.send);
+    EXPECT_TRUE(d.seg.rtx);
+    EXPECT_EQ(d.seg.seq, una);
+}
+
+// A third duplicate that does not start recovery (SND.UNA not past `recover`, as after
+// an RTO) leaves dupacks at 3 outside recovery: the allowance stays 2*MSS, never more.
+TEST_P(TcpTx, LimitedTransmitNeverExceedsCwndPlusTwoMss) {
+    install(1000);
+    queue(20000);
+    ASSERT_EQ(send_all().size(), 4u);
+    s.recover = s.snd_max;  // what an RTO before this flight would have left
+    for (int i = 0; i < 6; i++) {
+        ack(0, true);
+        send_all();
+        EXPECT_FALSE(s.in_recovery) << "duplicate " << i + 1;
+        EXPECT_EQ(s.cwnd, 4000u) << "duplicate " << i + 1;
+        EXPECT_EQ(s.snd_max - s.snd_una, 4000u + 1000u * uint32_t(i < 2 ? i + 1 : 2))
+            << "duplicate " << i + 1;
+    }
+    EXPECT_EQ(s.dupacks, 3);
+    queue(5000);
+    EXPECT_FALSE(d.seg.send) << "more data queued changes nothing";
+    ack(1000);  // progress: no more duplicates, back to cwnd (now 5000, slow start)
+    EXPECT_EQ(s.dupacks, 0);
+    EXPECT_FALSE(d.seg.send) << "the 5000 still out fill cwnd (5000 after slow start)";
+}
+
+// The choice for dupacks = 3 outside recovery: the 2*MSS allowance stays (RFC 3042
+// speaks of the first two duplicates; outstanding never passes cwnd + 2*MSS either way),
+// so data queued only now may still use what the first two duplicates allowed.
+TEST_P(TcpTx, LimitedTransmitKeepsTwoMssAfterAThirdDuplicateOutsideRecovery) {
+    install(1000);
+    queue(4000);
+    ASSERT_EQ(send_all().size(), 4u) << "all queued data out, cwnd full";
+    s.recover = s.snd_max;  // the third duplicate will not start recovery
+    for (int i = 0; i < 3; i++) {
+        ack(0, true);
+        EXPECT_FALSE(d.seg.send) << "nothing queued";
+    }
+    ASSERT_FALSE(s.in_recovery);
+    ASSERT_EQ(s.dupacks, 3);
+    queue(5000);
+    EXPECT_EQ(send_all().size(), 2u) << "cwnd + 2*MSS";
+    EXPECT_EQ(s.snd_max - s.snd_una, 6000u);
+    EXPECT_EQ(s.cwnd, 4000u);
+}
+
+// Fast recovery has its own inflation: one MSS per duplicate, nothing extra on top.
+TEST_P(TcpTx, LimitedTransmitDoesNotApplyInRecovery) {
+    install(1000);
+    queue(50000);
+    ASSERT_EQ(send_all().size(), 4u);
+    for (int i = 0; i < 2; i++) {
+        ack(0, true);
+        ASSERT_EQ(send_all().size(), 1u) << "limited transmit, duplicate " << i + 1;
+    }
+    ack(0, true);
+    ASSERT_TRUE(s.in_recovery);
+    EXPECT_EQ(s.cwnd, s.ssthresh + 3000u);
+    const auto third = send_all();
+    ASSERT_EQ(third.size(), 1u) << "the retransmission only: cwnd = ssthresh + 3*MSS is full";
+    EXPECT_TRUE(third[0].rtx);
+    const uint32_t out = s.snd_max - s.snd_una;
+    EXPECT_EQ(out, 6000u);
+    ack(0, true);
+    EXPECT_EQ(send_all().size(), 1u) << "inflated by one MSS: one segment, not three";
+    EXPECT_EQ(s.snd_max - s.snd_una, out + 1000u);
+}
+
+// After an RTO, go-back-N resends below SND.MAX: duplicates then add nothing (only new
+// data may go beyond cwnd).
+TEST_P(TcpTx, LimitedTransmitDoesNotApplyDuringGoBackN) {
+    install(1000);
+    queue(20000);
+    ASSERT_EQ(send_all().size(), 4u);
+    rto_expiry();
+    ASSERT_EQ(send_all().size(), 1u) << "loss window: one MSS";
+    ASSERT_LT(int32_t(s.snd_nxt - s.snd_max), 0) << "go-back-N under way";
+    ack(0, true);
+    EXPECT_FALSE(d.seg.send) << "SND.NXT < SND.MAX: no limited transmit";
+    ack(0, true);
+    EXPECT_FALSE(d.seg.send);
+    EXPECT_EQ(s.cwnd, 1000u);
+}
+
+// The peer's window still bounds everything.
+TEST_P(TcpTx, LimitedTransmitStaysWithinThePeerWindow) {
+    install(1000, 5000);
+    queue(20000);
+    ASSERT_EQ(send_all().size(), 4u) << "cwnd 4000 limits, not the window 5000";
+    ack(0, true);
+    EXPECT_EQ(send_all().size(), 1u) << "cwnd + MSS = 5000 fits the window";
+    ack(0, true);
+    EXPECT_FALSE(d.seg.send) << "cwnd + 2*MSS = 6000 does not: the window (5000) is full";
+    EXPECT_EQ(s.snd_max - s.snd_una, 5000u);
+}
+
+// cwnd near 2^32 (e.g. after a long slow start with ssthresh unset): cwnd + allowance
+// saturates instead of wrapping to a small limit.
+TEST_P(TcpTx, LimitedTransmitAllowanceSaturates) {
+    install(1000, 10000);
+    s.cwnd = 0xFFFFFF00u;
+    queue(30000);
+    ASSERT_EQ(send_all().size(), 10u) << "the window (10000) limits";
+    ack(0, true);
+    EXPECT_FALSE(d.seg.send) << "the window is full";
+    window(20000);  // a window update between duplicates keeps the count
+    EXPECT_EQ(s.dupacks, 1);
+    EXPECT_EQ(send_all().size(), 10u) << "limited by the window, not by a wrapped cwnd + MSS";
+}
+
 // tcp_rx_accept's decision is what feeds the ACK event: its duplicate-ACK test (RFC 5681
 // §2) and its SND.UNA advance drive fast retransmit and recovery here.
 TEST_P(TcpTx, TcpRxDecisionsDriveFastRetransmitAndRecovery) {

@@ -1,5 +1,7 @@
 // Cosim of rtl/tcp_tx/tcp_tx_session.sv: sessions installed and driven by random events
-// (every kind, random fields), offered back to back with random gaps over few sessions
+// (every kind, random fields; half the SENT events report the proposed segment, FIN
+// requests rarer, sessions now and then installed afresh, so windows fill and
+// duplicate ACKs meet a full cwnd), offered back to back with random gaps over few sessions
 // so the same session often comes back within 1..4 cycles. Each event's outcome (the
 // whole next state, read from the packed m_next_state, and every decision) must equal
 // tcp_tx_cc() applied to the session's state in acceptance order, exactly 4 cycles after
@@ -94,13 +96,24 @@ TcpTxCcDecision read(const Vtcp_tx_session& io) {
 }
 
 // A random event for a session whose state is `s` (fields near the state's numbers).
-TcpTxEvent random_event(std::mt19937_64& rng, const TcpTxCcState& s, uint32_t now) {
+// Half the SENT events report the segment the last decision proposed, so windows fill
+// as they would (and duplicate ACKs meet a full cwnd: limited transmit).
+TcpTxEvent random_event(std::mt19937_64& rng, const TcpTxCcState& s,
+                        const TcpTxSegmentDecision& last, uint32_t now) {
     TcpTxEvent e;
     e.kind = TxEvent(1 + rng() % 9);
+    // a FIN request ends the session's data for good: keep it rarer than the others
+    if (e.kind == TxEvent::kFinRequest && rng() % 8 != 0) e.kind = TxEvent::kDataQueued;
     e.now = now;
     e.seq = rng() % 2 ? s.snd_nxt : s.snd_una + uint32_t(rng() % 5000);
     e.len = uint16_t(rng() % 3 ? rng() % (s.mss + 1u) : rng() % 3000);
     e.fin = rng() % 10 == 0;
+    if (e.kind == TxEvent::kDataQueued && rng() % 2) e.len = uint16_t(rng() % 20000);
+    if (e.kind == TxEvent::kSent && last.send && rng() % 2) {
+        e.seq = last.seq;
+        e.len = last.len;
+        e.fin = last.fin;
+    }
     e.wnd = rng() % 4 ? uint32_t(rng() % 200000) : 0;
     e.acked = rng() % 3 ? uint32_t(rng() % (s.snd_max - s.snd_una + 1)) : 0;
     e.dup_ack = e.acked == 0 && rng() % 2;
@@ -127,6 +140,7 @@ TEST(TcpTxSessionCosim, SessionsEvolveLikeTheKernelWithBackToBackEvents) {
     std::array<uint16_t, kActive> sids{};
     for (auto& s : sids) s = uint16_t(rng() % 4096);
     std::map<uint16_t, TcpTxCcState> model;
+    std::map<uint16_t, TcpTxSegmentDecision> proposed;  // each session's last decision
 
     struct Pending {
         uint64_t due;
@@ -140,7 +154,7 @@ TEST(TcpTxSessionCosim, SessionsEvolveLikeTheKernelWithBackToBackEvents) {
     uint16_t off_sid = 0;
     uint8_t off_tag = 0;
     TcpTxEvent off_ev;
-    int events = 0, stalls = 0, checked = 0;
+    int events = 0, stalls = 0, checked = 0, limited = 0;
     uint32_t now = 1000;
     while (events < 60000 || !pending.empty()) {
         ASSERT_LT(sim.cycle(), 2000000u);
@@ -148,7 +162,7 @@ TEST(TcpTxSessionCosim, SessionsEvolveLikeTheKernelWithBackToBackEvents) {
         if (!offering && events < 60000 && rng() % 4 != 0) {
             off_sid = sids[rng() % kActive];
             off_tag = uint8_t(rng());
-            if (!model.count(off_sid)) {
+            if (!model.count(off_sid) || rng() % 512 == 0) {  // now and then a fresh session
                 off_ev = TcpTxEvent{};
                 off_ev.kind = TxEvent::kInit;
                 off_ev.now = now;
@@ -156,7 +170,7 @@ TEST(TcpTxSessionCosim, SessionsEvolveLikeTheKernelWithBackToBackEvents) {
                 off_ev.len = uint16_t(rng() % 2 ? 1460 : 536);
                 off_ev.wnd = uint32_t(rng() % 100000);
             } else {
-                off_ev = random_event(rng, model[off_sid], now);
+                off_ev = random_event(rng, model[off_sid], proposed[off_sid], now);
             }
             offering = true;
         }
@@ -193,6 +207,11 @@ TEST(TcpTxSessionCosim, SessionsEvolveLikeTheKernelWithBackToBackEvents) {
         if (offering && io.s_ev_ready) {
             const TcpTxCcDecision d = tcp_tx_cc(model[off_sid], off_ev, cfg);
             model[off_sid] = d.next;
+            proposed[off_sid] = d.seg;
+            // new data beyond cwnd: only RFC 3042 limited transmit lets it out
+            const TcpTxCcState& n = d.next;
+            limited += d.seg.send && !d.seg.rtx && d.seg.len != 0 && !n.probe_pending &&
+                       uint64_t(n.snd_nxt - n.snd_una) + d.seg.len > n.cwnd;
             pending.push_back({sim.cycle() + kLatency, off_sid, off_tag, d});
             recent[0] = off_sid;
             offering = false;
@@ -204,7 +223,9 @@ TEST(TcpTxSessionCosim, SessionsEvolveLikeTheKernelWithBackToBackEvents) {
     }
     EXPECT_EQ(checked, 60000);
     EXPECT_GT(stalls, 1000) << "the same session rarely came back quickly: hazards untested";
-    std::printf("%d events over %d sessions, %d hazard stalls\n", checked, kActive, stalls);
+    EXPECT_GT(limited, 100) << "limited transmit (RFC 3042) rarely decided: untested";
+    std::printf("%d events over %d sessions, %d hazard stalls, %d limited-transmit sends\n",
+                checked, kActive, stalls, limited);
 }
 
 }  // namespace
