@@ -251,16 +251,7 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
     EXPECT_TRUE(b.received == probed);
 
     // A delayed ACK: a lone full-size segment from the third peer.
-    TcpFrameSpec f;
-    f.src_ip = c.tuple.remote_ip;
-    f.dst_ip = kOurIp;
-    f.src_port = c.tuple.remote_port;
-    f.dst_port = c.tuple.local_port;
-    f.seq = c.snd_nxt;
-    f.ack = c.rcv_nxt;
-    f.payload = random_bytes(rng, 1000);
-    c.snd_nxt += 1000;
-    e.send_frame(build_tcp_frame(f));
+    e.send_frame(c.data_frame(random_bytes(rng, 1000)));
     ASSERT_TRUE(exchange(e, by_port, seen, [&] { return c.their_ack == c.snd_nxt; }, 200'000, each));
     // Nothing armed: asleep.
     (void)exchange(e, by_port, seen, [] { return false; }, 50'000, each);

@@ -122,7 +122,18 @@ struct TcpPeer {
         pull_reassembled();
         return send_acks ? ack_frame() : Bytes{};
     }
-    Bytes ack_frame() const {
+    Bytes ack_frame() const { return build_tcp_frame(spec()); }
+    // The peer's data segment at its SND.NXT, which moves past it.
+    Bytes data_frame(Bytes payload) {
+        TcpFrameSpec s = spec();
+        snd_nxt += uint32_t(payload.size());
+        s.payload = std::move(payload);
+        return build_tcp_frame(s);
+    }
+
+private:
+    // An ACK from the peer at its SND.NXT with its window.
+    TcpFrameSpec spec() const {
         TcpFrameSpec s;
         s.src_ip = tuple.remote_ip;
         s.dst_ip = tuple.local_ip;
@@ -132,10 +143,8 @@ struct TcpPeer {
         s.ack = rcv_nxt;
         s.flags = kernel::tcp_flag::kAck;
         s.window = window;
-        return build_tcp_frame(s);
+        return s;
     }
-
-private:
     struct Segment {
         Bytes bytes;
         bool fin = false;
