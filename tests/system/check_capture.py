@@ -8,6 +8,12 @@ each problem on its own line (frame number and what is wrong):
   - a bad IPv4 header checksum or a bad TCP checksum (any expert Error in the Checksum
     group counts here too). Frames with bad checksums must number exactly
     --allow-bad-checksums N (default 0): a test that injected N corruptions expects them.
+A TCP checksum field of 0xFFFF where 0x0000 is due is not bad: both are zero in one's
+complement and the segment verifies (RFC 1624 §3). tshark marks it Bad with the warning
+"TCP Checksum 0xffff instead of 0x0000"; Linux writes it when it completes a checksum in
+software (skb_checksum_help turns a folded 0 into CSUM_MANGLED_0), about once in 65,536
+segments through a TAP. Such frames are listed as notes and counted (tcp_checksum_ffff).
+ftoe's own sums never give +0 for non-zero data (tests/csum), so it never sends 0xFFFF.
 It always prints the totals: frames, TCP segments, and TCP analysis counts
 (retransmissions, duplicate ACKs, zero windows, out-of-order, lost segments).
 
@@ -42,6 +48,8 @@ AGGREGATOR = "\x1f"  # between occurrences of one field; never in an expert mess
 SEVERITY_ERROR = {"8388608", "Error", "error"}
 GROUP_CHECKSUM = {"16777216", "Checksum", "checksum"}
 CHECKSUM_BAD = {"0", "Bad", "bad"}
+# tshark's note on a TCP checksum field of 0xFFFF that verifies (one's complement -0).
+TCP_CHECKSUM_FFFF_MESSAGE = "0xffff instead of 0x0000"
 
 ANALYSIS = [("retransmissions", "tcp.analysis.retransmission"),
             ("duplicate_acks", "tcp.analysis.duplicate_ack"),
@@ -70,8 +78,10 @@ def check(rows, allow_bad):
     """Problems (one line each), and the counts to print."""
     problems = []
     bad_checksum_frames = []
+    notes = []
     counts = {"frames": len(rows), "tcp_segments": 0}
     counts.update({name: 0 for name, _ in ANALYSIS})
+    counts["tcp_checksum_ffff"] = 0
     for row in rows:
         n = row["frame.number"]
         if row.get("tcp.srcport"):
@@ -80,13 +90,18 @@ def check(rows, allow_bad):
             if values(row, field):
                 counts[name] += 1
 
+        sev, grp, msg = (values(row, f) for f in
+                         ("_ws.expert.severity", "_ws.expert.group", "_ws.expert.message"))
         bad = []
         if any(v in CHECKSUM_BAD for v in values(row, "ip.checksum.status")):
             bad.append("bad IPv4 header checksum")
         if any(v in CHECKSUM_BAD for v in values(row, "tcp.checksum.status")):
-            bad.append("bad TCP checksum")
-        sev, grp, msg = (values(row, f) for f in
-                         ("_ws.expert.severity", "_ws.expert.group", "_ws.expert.message"))
+            if any(TCP_CHECKSUM_FFFF_MESSAGE in m for m in msg):
+                counts["tcp_checksum_ffff"] += 1
+                notes.append(f"frame {n}: TCP checksum 0xffff for 0x0000 "
+                             "(verifies, RFC 1624; accepted)")
+            else:
+                bad.append("bad TCP checksum")
         errors = [(g, m) for s, g, m in zip(sev, grp, msg + [""] * len(sev))
                   if s in SEVERITY_ERROR]
         for g, m in errors:
@@ -106,7 +121,7 @@ def check(rows, allow_bad):
         problems.append(f"{len(bad_checksum_frames)} frame(s) with bad checksums, expected "
                         f"exactly {allow_bad} (--allow-bad-checksums {allow_bad})")
     counts["bad_checksum_frames"] = len(bad_checksum_frames)
-    return problems, counts
+    return problems, notes, counts
 
 
 def main():
@@ -144,7 +159,9 @@ def main():
         return EXIT_PROBLEMS
     rows = [dict(zip(FIELDS, line.split("\t"))) for line in proc.stdout.splitlines() if line]
 
-    problems, counts = check(rows, a.allow_bad_checksums)
+    problems, notes, counts = check(rows, a.allow_bad_checksums)
+    for note in notes:
+        print(f"note: {a.capture}: {note}")
     for p in problems:
         print(f"FAIL: {a.capture}: {p}")
     print(f"{a.capture}: " + " ".join(f"{k}={v}" for k, v in counts.items()))

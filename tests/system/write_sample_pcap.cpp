@@ -3,6 +3,10 @@
 //   DIR/clean.pcap             handshake, data, one retransmission, FIN exchange
 //   DIR/bad_tcp_checksum.pcap  the same, frame 4's TCP checksum corrupted
 //   DIR/truncated.pcap         the same, frame 4 cut to 40 bytes (malformed)
+//   DIR/tcp_checksum_ffff.pcap one data segment whose checksum is 0x0000, sent as 0xFFFF
+//                              (one's complement -0: verifies, as Linux writes it)
+//   DIR/ffff_not_zero.pcap     frame 4's checksum overwritten with 0xFFFF (it is not 0:
+//                              a bad checksum like any other)
 // Usage: write_sample_pcap DIR. Exit 0, or 1 with a message.
 #include <cstdio>
 #include <string>
@@ -54,6 +58,38 @@ std::vector<Bytes> connection() {
     return frames;
 }
 
+std::size_t tcp_checksum_offset(const Bytes& frame) {
+    const std::size_t l3 = ftoe::sim::l3_offset(frame);
+    return l3 + std::size_t(frame[l3] & 0x0f) * 4 + 16;
+}
+
+uint16_t tcp_checksum(const Bytes& frame) {
+    const std::size_t at = tcp_checksum_offset(frame);
+    return uint16_t(frame[at] << 8 | frame[at + 1]);
+}
+
+void set_tcp_checksum(Bytes& frame, uint16_t value) {
+    const std::size_t at = tcp_checksum_offset(frame);
+    frame[at] = uint8_t(value >> 8);
+    frame[at + 1] = uint8_t(value);
+}
+
+// A data segment whose correct TCP checksum is 0x0000: the payload's first word is chosen
+// so the covered data sums to 0xFFFF (a zero word changed to w adds w to the sum, so w =
+// the checksum the segment had with the zero word). Empty if the arithmetic went wrong.
+Bytes segment_with_zero_checksum() {
+    TcpFrameSpec spec;
+    spec.seq = 1001;
+    spec.ack = 5001;
+    spec.flags = flags::kAck | flags::kPsh;
+    spec.payload = {0, 0, 'h', 'e', 'l', 'l', 'o', '\n'};
+    const uint16_t with_zero_word = tcp_checksum(ftoe::sim::build_tcp_frame(spec));
+    spec.payload[0] = uint8_t(with_zero_word >> 8);
+    spec.payload[1] = uint8_t(with_zero_word);
+    Bytes frame = ftoe::sim::build_tcp_frame(spec);
+    return tcp_checksum(frame) == 0 ? frame : Bytes{};
+}
+
 bool write(const std::string& path, const std::vector<Bytes>& frames) {
     auto w = ftoe::sim::PcapWriter::open(path);
     if (!w) {
@@ -87,15 +123,25 @@ int main(int argc, char** argv) {
 
     std::vector<Bytes> bad = clean;
     Bytes& data = bad[kDataFrame];
-    const std::size_t l3 = ftoe::sim::l3_offset(data);
-    const std::size_t l4 = l3 + std::size_t(data[l3] & 0x0f) * 4;
-    data[l4 + 16] ^= 0x5a;  // TCP checksum, high byte
+    set_tcp_checksum(data, tcp_checksum(data) ^ 0x5a00);
 
     std::vector<Bytes> truncated = clean;
     truncated[kDataFrame].resize(40);  // IPv4 total length now beyond the frame
 
+    Bytes minus_zero = segment_with_zero_checksum();
+    if (minus_zero.empty()) {
+        std::fprintf(stderr, "write_sample_pcap: could not build a segment with checksum 0\n");
+        return 1;
+    }
+    set_tcp_checksum(minus_zero, 0xffff);
+
+    std::vector<Bytes> ffff_not_zero = clean;
+    set_tcp_checksum(ffff_not_zero[kDataFrame], 0xffff);
+
     const bool ok = write(dir + "/clean.pcap", clean) &&
                     write(dir + "/bad_tcp_checksum.pcap", bad) &&
-                    write(dir + "/truncated.pcap", truncated);
+                    write(dir + "/truncated.pcap", truncated) &&
+                    write(dir + "/tcp_checksum_ffff.pcap", {minus_zero}) &&
+                    write(dir + "/ffff_not_zero.pcap", ffff_not_zero);
     return ok ? 0 : 1;
 }
