@@ -147,16 +147,8 @@ void host_session_moves_data_both_ways() {
         if (off >= to_host.size() || rng() % 8 != 0) return;
         const std::size_t len = std::min<std::size_t>(1 + rng() % 1460, to_host.size() - off);
         if (p.snd_nxt + uint32_t(len) - p.their_ack > p.their_wnd) return;
-        TcpFrameSpec s;
-        s.src_ip = p.tuple.remote_ip;
-        s.dst_ip = kOurIp;
-        s.src_port = p.tuple.remote_port;
-        s.dst_port = p.tuple.local_port;
-        s.seq = p.snd_nxt;
-        s.ack = p.rcv_nxt;
-        s.payload.assign(to_host.begin() + long(off), to_host.begin() + long(off + len));
-        p.snd_nxt += uint32_t(len);
-        e.send_frame(build_tcp_frame(s));
+        const Bytes payload(to_host.begin() + long(off), to_host.begin() + long(off + len));
+        e.send_frame(p.data_frame(payload));
     };
     std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
     std::size_t seen = 0;

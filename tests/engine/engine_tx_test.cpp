@@ -183,16 +183,8 @@ void echoed_bytes_come_back() {
             const Bytes fresh = random_bytes(rng, len);
             sent.insert(sent.end(), fresh.begin(), fresh.end());
         }
-        TcpFrameSpec s;
-        s.src_ip = p.tuple.remote_ip;
-        s.dst_ip = kOurIp;
-        s.src_port = p.tuple.remote_port;
-        s.dst_port = p.tuple.local_port;
-        s.seq = p.snd_nxt;
-        s.ack = p.rcv_nxt;
-        s.payload.assign(sent.begin() + long(off), sent.begin() + long(off + len));
-        p.snd_nxt += uint32_t(len);
-        e.send_frame(build_tcp_frame(s));
+        const Bytes payload(sent.begin() + long(off), sent.begin() + long(off + len));
+        e.send_frame(p.data_frame(payload));
     };
     std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
     std::size_t seen = 0;
@@ -291,18 +283,10 @@ void window_update_reopens_the_window() {
     const auto send_more = [&] {
         const std::size_t len = std::min<std::size_t>(1000, data.size() - off);
         if (len == 0 || p.snd_nxt + uint32_t(len) - p.their_ack > p.their_wnd) return;
-        TcpFrameSpec s;
-        s.src_ip = p.tuple.remote_ip;
-        s.dst_ip = kOurIp;
-        s.src_port = p.tuple.remote_port;
-        s.dst_port = p.tuple.local_port;
-        s.seq = p.snd_nxt;
-        s.ack = p.rcv_nxt;
-        s.payload.assign(data.begin() + long(off), data.begin() + long(off + len));
+        const Bytes payload(data.begin() + long(off), data.begin() + long(off + len));
         off += len;
-        p.snd_nxt += uint32_t(len);
         ++segments;
-        e.send_frame(build_tcp_frame(s));
+        e.send_frame(p.data_frame(payload));
     };
     std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
     std::size_t seen = 0;
