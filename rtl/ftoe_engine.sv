@@ -147,7 +147,9 @@ module ftoe_engine #(
     output wire logic                timers_idle,
     // status: nothing the timers start is moving: the timer wheel caught up with the ticks
     // and idle, no timer command or expiry on its way, tcp_tx_session idle, no event
-    // waiting for it, no payload request and no owed ACK queued. One cycle after a pulse
+    // waiting for it, no payload request and no owed ACK queued; no host command in hl_rx
+    // or cmd_exec, no injected frame on its way (nor within 63 cycles after it left
+    // rx_inject_merge), no RAW_TX frame in raw_tx_csum. One cycle after a pulse
     // whose wheel slot is empty it is 1 again. Not covered: an outcome's segment or ACK on
     // its way to the port (payload read, ACK build), which shows on a port within 16
     // cycles. So with the ports quiet and this 1 for 16 cycles since it was last 0, the
@@ -268,6 +270,17 @@ module ftoe_engine #(
     );
     logic parse_tready;                             // constant 1, as the merge assumes
     wire logic unused_parse_tready = parse_tready;
+    // An injected frame is on its way through the parser, the decision and the payload
+    // store for a while after it left the merge, with no port input to show it: held as
+    // busy for INJ_TAIL cycles more (the decision 9 + the payload's first app beat 18 + w,
+    // with room to spare), after which what it caused shows on a port or in the status.
+    localparam int INJ_TAIL = 63;
+    logic [5:0] inj_tail_q;
+    always_ff @(posedge clk) begin
+        if (rst) inj_tail_q <= '0;
+        else if (merge_busy || injb_tvalid) inj_tail_q <= 6'(INJ_TAIL);
+        else if (inj_tail_q != '0) inj_tail_q <= inj_tail_q - 6'd1;
+    end
 
     // ---- Receive: parse, look up, decide ------------------------------------------------------
     logic        d_valid, d_vlan, d_has_mss, d_has_ws, d_sackp, d_has_sack, d_has_ts;
@@ -1173,7 +1186,8 @@ module ftoe_engine #(
     // (host-command work moves without port input too: a command in hl_rx or cmd_exec, an
     // injected frame on its way in, a RAW_TX frame in raw_tx_csum)
     assign timers_settled = tm_settled && !txs_busy && !ev_valid && !rq_valid_q && !dak_avail &&
-                            !hlrx_busy && !ce_busy && !injb_tvalid && !merge_busy && !rawc_busy;
+                            !hlrx_busy && !ce_busy && !injb_tvalid && !merge_busy &&
+                            inj_tail_q == '0 && !rawc_busy;
     always_comb begin
         act_push = 1'b0;
         act_push_sid = t_sid;

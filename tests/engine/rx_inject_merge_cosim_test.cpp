@@ -114,7 +114,7 @@ public:
             o.beat.last = io.m_axis_tlast;
             o.beat.user = io.m_axis_tuser;
             o.cycle = sim.cycle();
-            if (!was_busy && mac) EXPECT_TRUE(o.beat == *mac) << "bypass changed the beat, cycle " << sim.cycle();
+            if (!was_busy && mac) { EXPECT_TRUE(o.beat == *mac) << "bypass changed the beat, cycle " << sim.cycle(); }
             out.push_back(o);
         }
         const bool taken = inj && io.s_inj_tready;
@@ -165,7 +165,7 @@ void random_traffic(uint64_t seed) {
     for (std::size_t i = 0; i < h.out.size(); i++) {
         const auto& o = h.out[i];
         const int src = int(tag_of(o.beat) >> 31);
-        if (open_src >= 0) ASSERT_EQ(src, open_src) << "frames interleaved at output beat " << i;
+        if (open_src >= 0) { ASSERT_EQ(src, open_src) << "frames interleaved at output beat " << i; }
         if (src == 0) {
             ASSERT_LT(mo, mac_sent.size());
             ASSERT_TRUE(o.beat == mac_sent[mo]) << "MAC beat " << mo << " out of order or changed";
@@ -175,7 +175,7 @@ void random_traffic(uint64_t seed) {
         } else {
             ASSERT_LT(io, inj_sent.size());
             ASSERT_TRUE(o.beat == inj_sent[io]) << "injected beat " << io << " out of order or changed";
-            if (open_src == 1) ASSERT_EQ(o.cycle, prev_inj_cycle + 1) << "injected beats not back to back";
+            if (open_src == 1) { ASSERT_EQ(o.cycle, prev_inj_cycle + 1) << "injected beats not back to back"; }
             prev_inj_cycle = o.cycle;
             io++;
         }
