@@ -72,6 +72,7 @@ std::optional<EngineCounters> decode_counters(const Bytes& p) {
     c.stale_timer_expiries = get_le(q, 8), q += 8;
     c.rsts_sent = get_le(q, 8), q += 8;
     for (auto& v : c.events) v = get_le(q, 8), q += 8;
+    c.rx_injected = get_le(q, 8), q += 8;
     c.table_occupancy = uint32_t(get_le(q, 4)), q += 4;
     c.table_insert_failures = uint32_t(get_le(q, 4)), q += 4;
     c.table_stashed = uint32_t(get_le(q, 4)), q += 4;

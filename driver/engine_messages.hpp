@@ -52,7 +52,7 @@ constexpr int kCountersRx = 32;    // by RxReason
 constexpr int kCountersLink = 8;   // by LinkError code
 constexpr int kCountersSeg = 16;   // by SegOutcome
 constexpr int kCountersEvt = 16;   // events sent, by kind - 0x80
-constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 7 + kCountersEvt;
+constexpr int kCounterWords = kCountersRx + kCountersLink + 2 + kCountersSeg + 4 + 7 + kCountersEvt + 1;
 constexpr std::size_t kCountersBytes = 8 * kCounterWords + 16;
 
 struct EngineCounters {
@@ -73,6 +73,7 @@ struct EngineCounters {
     uint64_t stale_timer_expiries = 0;  // expiries a newer timer command replaced
     uint64_t rsts_sent = 0;             // RST segments the engine sent (ABORT)
     std::array<uint64_t, kCountersEvt> events{};  // events sent on the host link, by kind
+    uint64_t rx_injected = 0;           // frames taken in by RX_INJECT
     uint32_t table_occupancy = 0, table_insert_failures = 0, table_stashed = 0, table_moves = 0;
 
     uint64_t rx_at(RxReason r) const { return rx[uint8_t(r)]; }

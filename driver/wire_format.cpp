@@ -30,6 +30,7 @@ const char* kind_name(Kind k) {
         case Kind::kAppData: return "APP_DATA";
         case Kind::kReadCounters: return "READ_COUNTERS";
         case Kind::kRxCredit: return "RX_CREDIT";
+        case Kind::kRxInject: return "RX_INJECT";
         case Kind::kPong: return "PONG";
         case Kind::kSlowPath: return "SLOW_PATH";
         case Kind::kInstalled: return "INSTALLED";

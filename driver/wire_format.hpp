@@ -29,6 +29,7 @@ constexpr std::size_t kHeaderBytes = 16;
 constexpr std::size_t kTrailerBytes = 4;
 constexpr std::size_t kMaxPayload = 9216;
 constexpr uint32_t kNoSession = 0xFFFFFFFF;
+constexpr std::size_t kMaxInject = 2048;  // RX_INJECT's longest frame (HL_MAX_INJECT)
 
 enum class Kind : uint8_t {
     // commands, host -> FPGA
@@ -42,6 +43,7 @@ enum class Kind : uint8_t {
     kAppData = 0x08,
     kReadCounters = 0x09,
     kRxCredit = 0x0A,
+    kRxInject = 0x0B,  // a frame the engine receives as from the MAC (kMaxInject bytes)
     // events, FPGA -> host
     kPong = 0x81,
     kSlowPath = 0x82,
@@ -61,7 +63,7 @@ enum class Kind : uint8_t {
 constexpr Kind kAllKinds[] = {
     Kind::kPing,     Kind::kSetConfig, Kind::kInstall,      Kind::kRemove,    Kind::kSendFin,
     Kind::kAbort,    Kind::kRawTx,     Kind::kAppData,      Kind::kReadCounters,
-    Kind::kRxCredit, Kind::kPong,      Kind::kSlowPath,     Kind::kInstalled, Kind::kRemoved,
+    Kind::kRxCredit, Kind::kRxInject, Kind::kPong,      Kind::kSlowPath,     Kind::kInstalled, Kind::kRemoved,
     Kind::kPeerFin,  Kind::kPeerRst,   Kind::kPeerSyn,      Kind::kAcked,     Kind::kRxData,
     Kind::kTimeout,  Kind::kCounters,  Kind::kLinkError,
 };

@@ -661,6 +661,8 @@ void Stack::enter_closed(Conn& c, SocketError e) {
     c.counted_half_open = c.counted_pending = false;
     c.in_accept_q = false;
     c.installing = false;
+    counters_.dropped_while_installing += c.held.size();
+    c.held.clear();
     c.state = TcpState::kClosed;
     if (c.accepted)
         event(c.id, SocketEventKind::kClosed);
@@ -739,10 +741,41 @@ void Stack::on_slow_path(const driver::Bytes& frame) {
         }
         return;
     }
-    if (f.kind == FrameKind::kTcp) on_tcp(f);
+    if (f.kind == FrameKind::kTcp) on_tcp(f, frame);
 }
 
-void Stack::on_tcp(const ParsedFrame& f) {
+// A segment for a connection whose INSTALL is in flight: the engine will own it, but its
+// table has no entry yet. One carrying data or FIN is held (kMaxHeldWhileInstalling, in
+// arrival order) and injected into the engine with RX_INJECT once INSTALLED says ok;
+// anything else is dropped (the engine needs no ACK the handshake already gave it).
+void Stack::hold_while_installing(Conn& c, const ParsedFrame& f, const driver::Bytes& frame) {
+    const bool carries = f.payload_bytes > 0 || (f.tcp.flags & tcp_bits::kFin) != 0;
+    if (!carries || frame.size() > driver::kMaxInject) {
+        counters_.dropped_while_installing++;
+    } else if (c.held.size() >= kMaxHeldWhileInstalling) {
+        counters_.install_hold_overflow++;
+    } else {
+        c.held.push_back(frame);
+        counters_.held_while_installing++;
+    }
+}
+
+void Stack::on_tcp(const ParsedFrame& f, const driver::Bytes& frame) {
+    const FourTuple t{f.ip.src, f.ip.dst, f.tcp.src_port, f.tcp.dst_port};
+    auto it = by_tuple_.find(t);
+    Conn* c = it == by_tuple_.end() ? nullptr : find(it->second);
+    if (c && c->installing) return hold_while_installing(*c, f, frame);
+    on_tcp_segment(f);
+    // The segment that completed a handshake (passive: the final ACK, a cookie's ACK) may
+    // carry data: it went to INSTALL's state, its payload waits for the engine whole (the
+    // engine sees ACK = SND.UNA and the payload at RCV.NXT).
+    if (f.payload_bytes == 0 && (f.tcp.flags & tcp_bits::kFin) == 0) return;
+    it = by_tuple_.find(t);
+    c = it == by_tuple_.end() ? nullptr : find(it->second);
+    if (c && c->installing) hold_while_installing(*c, f, frame);
+}
+
+void Stack::on_tcp_segment(const ParsedFrame& f) {
     const FourTuple t{f.ip.src, f.ip.dst, f.tcp.src_port, f.tcp.dst_port};
     auto it = by_tuple_.find(t);
     if (it != by_tuple_.end()) {
@@ -1057,6 +1090,17 @@ void Stack::established(Conn& c, const ParsedFrame& f) {
 
 void Stack::install_done(Conn& c, bool ok) {
     c.installing = false;
+    std::vector<Bytes> held;
+    held.swap(c.held);
+    if (ok && c.error != SocketError::kAborted) {
+        // What arrived meanwhile, in order, as if the engine had had it from the MAC
+        for (const Bytes& frame : held) {
+            send_cmd(Kind::kRxInject, driver::kNoSession, frame);
+            counters_.rx_injected++;
+        }
+    } else {
+        counters_.dropped_while_installing += held.size();
+    }
     Conn* l = c.passive ? find(c.listener) : nullptr;
     if (l && c.counted_pending) l->pending--;
     c.counted_pending = false;

@@ -77,8 +77,17 @@
 //     the values it knows (handshake state, +1 for each FIN), exact only when no data
 //     moved; counted in StackCounters::removed_without_snapshot.
 //
-// Not in this version: data that arrives on the slow path before INSTALLED (e.g. on the
-// final ACK) is dropped for the peer to retransmit. No routing, no ICMP errors, no
+// Data on the slow path before INSTALLED: while a connection's INSTALL is in flight, its
+// segments that carry data or FIN (the final ACK of a passive open may itself carry data;
+// after an active open, the peer's data right behind the SYN-ACK exchange) are held, up to
+// kMaxHeldWhileInstalling (8) per connection in arrival order, and sent to the engine
+// with RX_INJECT on INSTALLED ok, so the engine receives them as from the MAC; on
+// INSTALLED failure they are dropped; more are dropped (StackCounters::
+// held_while_installing, rx_injected, install_hold_overflow, dropped_while_installing).
+// Known limit: a MAC segment that reaches the engine after INSTALLED but before the
+// injected ones are processed is out of order there and dropped; the peer retransmits it.
+//
+// Not in this version: no routing, no ICMP errors, no
 // rekeying, no SO_LINGER with a timeout (only linger-0).
 //
 // Socket API: SocketId handles; poll-style readiness through take_events(), plus state()
@@ -191,6 +200,11 @@ struct StackCounters {
     uint64_t accept_queue_drops = 0, half_open_expired = 0;
     uint64_t rsts_sent = 0, installs = 0, install_failures = 0, no_session_id = 0;
     uint64_t time_wait_inserts = 0, removed_without_snapshot = 0;
+    // slow-path segments while a connection's INSTALL is in flight: held (data or FIN,
+    // injected with RX_INJECT after INSTALLED ok: rx_injected), held beyond the
+    // kMaxHeldWhileInstalling per connection (dropped), and dropped (nothing to deliver,
+    // or held and the INSTALL failed)
+    uint64_t held_while_installing = 0, rx_injected = 0, install_hold_overflow = 0;
     uint64_t dropped_while_installing = 0;
     uint64_t app_data_bytes = 0, rx_data_bytes = 0;  // host-terminated payload, each way
     uint64_t rx_data_discarded = 0;    // bytes after shutdown(kRead) / close(), dropped
@@ -201,6 +215,8 @@ struct StackCounters {
 };
 
 constexpr std::size_t kRemovedSnapshotBytes = 12;
+// Segments held per connection while its INSTALL is in flight (then RX_INJECT)
+constexpr std::size_t kMaxHeldWhileInstalling = 8;
 
 class Stack {
 public:
@@ -288,6 +304,7 @@ private:
         ByteQueue snd_buf, rcv_buf;
         uint32_t snd_handed = 0;     // sequence number of the next byte for APP_DATA
         uint32_t snd_una = 0;        // SND.UNA as the engine last reported it
+        std::vector<Bytes> held;     // segments with data/FIN while INSTALL is in flight
     };
 
     Conn* find(SocketId s);
@@ -310,7 +327,9 @@ private:
     // slow path
     void on_message(const driver::Message& m);
     void on_slow_path(const driver::Bytes& frame);
-    void on_tcp(const ParsedFrame& f);
+    void on_tcp(const ParsedFrame& f, const driver::Bytes& frame);
+    void on_tcp_segment(const ParsedFrame& f);
+    void hold_while_installing(Conn& c, const ParsedFrame& f, const driver::Bytes& frame);
     void on_closed_port(const ParsedFrame& f);
     void on_listen(Conn& l, const ParsedFrame& f, const FourTuple& t,
                    std::optional<uint32_t> min_isn);

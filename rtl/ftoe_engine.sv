@@ -7,7 +7,8 @@
 // host-terminated sessions (payload to and from the host link), the slow path and the
 // host interface (docs/architecture.md says what is wired).
 //
-//   MAC RX -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
+//   MAC RX + RX_INJECT frames (rx_inject_merge, 0 cycles while nothing is injected)
+//          -> eth_rx_parse -> conn_table lookup -> reason per frame -> stat_counters
 //          |                    installed session -> tcp_rx_session (RFC 9293 decision,
 //          |                    state in BRAM) -> outcome counters, PEER_FIN/RST/SYN events
 //          |                                   -> ACK queue -> tx_ack_build --\
@@ -15,7 +16,8 @@
 //          |                    -> in-order payload -> app RX stream (tdest = session)
 //          |                                        or (host session) RX_DATA events
 //          \-> rx_frame_store (every frame until decided) -> slow-path events
-//   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX)
+//   host bytes -> hl_rx -> cmd_exec (config, install/remove, counters, ping, raw TX,
+//                 RX_INJECT -> raw_tx_pack -> rx_inject_merge in front of the MAC RX consumers)
 //   events (link errors > command answers > session events > slow-path frames) -> hl_tx;
 //   a host session's event waits for the payload decided before it (RX_DATA first)
 //   raw TX frames -> raw_tx_csum (checksums filled) -> raw_tx_pack -> tx_frame_mux -> MAC TX
@@ -145,7 +147,9 @@ module ftoe_engine #(
     output wire logic                timers_idle,
     // status: nothing the timers start is moving: the timer wheel caught up with the ticks
     // and idle, no timer command or expiry on its way, tcp_tx_session idle, no event
-    // waiting for it, no payload request and no owed ACK queued. One cycle after a pulse
+    // waiting for it, no payload request and no owed ACK queued; no host command in hl_rx
+    // or cmd_exec, no injected frame on its way (nor within 63 cycles after it left
+    // rx_inject_merge), no RAW_TX frame in raw_tx_csum. One cycle after a pulse
     // whose wheel slot is empty it is 1 again. Not covered: an outcome's segment or ACK on
     // its way to the port (payload read, ACK build), which shows on a port within 16
     // cycles. So with the ports quiet and this 1 for 16 cycles since it was last 0, the
@@ -161,7 +165,7 @@ module ftoe_engine #(
     logic [7:0]  cmd_kind, pay_data;
     logic [15:0] cmd_len, cmd_arg;
     logic [31:0] cmd_seq, cmd_session;
-    logic        err_valid;
+    logic        err_valid, hlrx_busy;
     logic [15:0] err_code;
     logic [31:0] err_seq, err_expected, err_skipped;
     hl_rx u_hl_rx (
@@ -172,7 +176,7 @@ module ftoe_engine #(
         .m_cmd_arg(cmd_arg),
         .m_pay_tdata(pay_data), .m_pay_tvalid(pay_valid), .m_pay_tready(pay_ready),
         .m_pay_tlast(pay_last),
-        .err_valid, .err_code, .err_seq, .err_expected, .err_skipped
+        .err_valid, .err_code, .err_seq, .err_expected, .err_skipped, .busy(hlrx_busy)
     );
     wire logic unused_cmd_seq = ^cmd_seq;           // hl_rx has checked it
 
@@ -194,6 +198,9 @@ module ftoe_engine #(
     logic [7:0]  raw_data;
     logic        raw_valid, raw_ready, raw_last;
     logic [1:0]  raw_fill;
+    logic [7:0]  inj_data;                          // RX_INJECT's frame bytes
+    logic        inj_valid, inj_ready, inj_last, ce_busy;
+    logic        rawc_busy;                         // raw_tx_csum holds a RAW_TX frame
     logic        ce_evt_valid, ce_evt_ready, ce_pay_valid, ce_pay_ready, ce_pay_last;
     logic        fin_cmd_valid, fin_cmd_ready;
     logic [7:0]  hap_data;                          // APP_DATA bytes of a host session
@@ -223,6 +230,8 @@ module ftoe_engine #(
         .cnt_idx, .cnt_value, .unsupported,
         .m_raw_tdata(raw_data), .m_raw_tvalid(raw_valid), .m_raw_tready(raw_ready),
         .m_raw_tlast(raw_last), .m_raw_fill(raw_fill),
+        .m_inj_tdata(inj_data), .m_inj_tvalid(inj_valid), .m_inj_tready(inj_ready),
+        .m_inj_tlast(inj_last), .busy(ce_busy),
         .m_fin_valid(fin_cmd_valid), .m_fin_ready(fin_cmd_ready), .m_fin_sid(fin_cmd_sid),
         .m_app_tdata(hap_data), .m_app_tvalid(hap_valid), .m_app_tready(hap_ready),
         .m_app_tlast(hap_last), .m_app_sid(hap_sid),
@@ -233,6 +242,45 @@ module ftoe_engine #(
         .m_pay_tdata(ce_pay_data), .m_pay_tvalid(ce_pay_valid), .m_pay_tready(ce_pay_ready),
         .m_pay_tlast(ce_pay_last)
     );
+
+    // ---- Receive: injected frames join the MAC stream ----------------------------------------
+    // RX_INJECT's bytes packed into beats (the packer RAW_TX uses), stored whole, then let
+    // in between MAC frames: every consumer below sees the merged stream (rx_*).
+    logic [DATA_W-1:0]   injb_tdata, rx_tdata;
+    logic [DATA_W/8-1:0] injb_tkeep, rx_tkeep;
+    logic                injb_tvalid, injb_tready, injb_tlast;
+    logic                rx_tvalid, rx_tlast, rx_tuser, merge_busy, rx_injected;
+    raw_tx_pack #(.DATA_W(DATA_W)) u_inj_pack (
+        .clk, .rst,
+        .s_axis_tdata(inj_data), .s_axis_tvalid(inj_valid), .s_axis_tready(inj_ready),
+        .s_axis_tlast(inj_last),
+        .m_axis_tdata(injb_tdata), .m_axis_tkeep(injb_tkeep), .m_axis_tvalid(injb_tvalid),
+        .m_axis_tready(injb_tready), .m_axis_tlast(injb_tlast)
+    );
+    rx_inject_merge #(.DATA_W(DATA_W), .MAX_INJECT(ftoe_pkg::HL_MAX_INJECT)) u_inj_merge (
+        .clk, .rst,
+        .s_mac_tdata(s_mac_rx_tdata), .s_mac_tkeep(s_mac_rx_tkeep),
+        .s_mac_tvalid(s_mac_rx_tvalid), .s_mac_tready(s_mac_rx_tready),
+        .s_mac_tlast(s_mac_rx_tlast), .s_mac_tuser(s_mac_rx_tuser),
+        .s_inj_tdata(injb_tdata), .s_inj_tkeep(injb_tkeep), .s_inj_tvalid(injb_tvalid),
+        .s_inj_tready(injb_tready), .s_inj_tlast(injb_tlast),
+        .m_axis_tdata(rx_tdata), .m_axis_tkeep(rx_tkeep), .m_axis_tvalid(rx_tvalid),
+        .m_axis_tlast(rx_tlast), .m_axis_tuser(rx_tuser),
+        .busy(merge_busy), .injected(rx_injected)
+    );
+    logic parse_tready;                             // constant 1, as the merge assumes
+    wire logic unused_parse_tready = parse_tready;
+    // An injected frame is on its way through the parser, the decision and the payload
+    // store for a while after it left the merge, with no port input to show it: held as
+    // busy for INJ_TAIL cycles more (the decision 9 + the payload's first app beat 18 + w,
+    // with room to spare), after which what it caused shows on a port or in the status.
+    localparam int INJ_TAIL = 63;
+    logic [5:0] inj_tail_q;
+    always_ff @(posedge clk) begin
+        if (rst) inj_tail_q <= '0;
+        else if (merge_busy || injb_tvalid) inj_tail_q <= 6'(INJ_TAIL);
+        else if (inj_tail_q != '0) inj_tail_q <= inj_tail_q - 6'd1;
+    end
 
     // ---- Receive: parse, look up, decide ------------------------------------------------------
     logic        d_valid, d_vlan, d_has_mss, d_has_ws, d_sackp, d_has_sack, d_has_ts;
@@ -245,9 +293,9 @@ module ftoe_engine #(
     logic [2:0]  d_sack_blocks;
     eth_rx_parse #(.DATA_W(DATA_W), .MAX_OPTIONS(4)) u_parse (
         .clk, .rst, .cfg_mac, .cfg_ip,
-        .s_axis_tdata(s_mac_rx_tdata), .s_axis_tkeep(s_mac_rx_tkeep),
-        .s_axis_tvalid(s_mac_rx_tvalid), .s_axis_tready(s_mac_rx_tready),
-        .s_axis_tlast(s_mac_rx_tlast), .s_axis_tuser(s_mac_rx_tuser),
+        .s_axis_tdata(rx_tdata), .s_axis_tkeep(rx_tkeep),
+        .s_axis_tvalid(rx_tvalid), .s_axis_tready(parse_tready),
+        .s_axis_tlast(rx_tlast), .s_axis_tuser(rx_tuser),
         .m_valid(d_valid), .m_reason(d_reason), .m_frame_len(d_frame_len), .m_vlan(d_vlan),
         .m_vlan_tci(d_vlan_tci), .m_src_mac(d_src_mac), .m_src_ip(d_src_ip),
         .m_dst_ip(d_dst_ip), .m_src_port(d_src_port), .m_dst_port(d_dst_port),
@@ -310,8 +358,8 @@ module ftoe_engine #(
     logic [7:0]  sp_pay_data;
     rx_frame_store #(.DATA_W(DATA_W), .BUF_BYTES(RX_BUF_BYTES)) u_store (
         .clk, .rst,
-        .s_axis_tdata(s_mac_rx_tdata), .s_axis_tvalid(s_mac_rx_tvalid),
-        .s_axis_tlast(s_mac_rx_tlast), .m_dec_stored(stored),
+        .s_axis_tdata(rx_tdata), .s_axis_tvalid(rx_tvalid),
+        .s_axis_tlast(rx_tlast), .m_dec_stored(stored),
         .s_dec_valid(lk_valid), .s_dec_keep(to_host), .s_dec_len(r_frame_len),
         .s_dec_arg(16'(reason)),
         .m_evt_valid(sp_evt_valid), .m_evt_ready(sp_evt_ready), .m_evt_len(sp_evt_len),
@@ -447,8 +495,8 @@ module ftoe_engine #(
     rx_payload_store #(.DATA_W(DATA_W), .BUF_BYTES(RX_PAYLOAD_BYTES), .SID_W(SID_W))
     u_payload (
         .clk, .rst,
-        .s_axis_tdata(s_mac_rx_tdata), .s_axis_tvalid(s_mac_rx_tvalid),
-        .s_axis_tlast(s_mac_rx_tlast),
+        .s_axis_tdata(rx_tdata), .s_axis_tvalid(rx_tvalid),
+        .s_axis_tlast(rx_tlast),
         .m_cls_room(pay_room), .s_cls_valid(lk_valid),
         .s_cls_keep(reason == ftoe_pkg::RX_TCP && r_payload_len != 16'd0),
         .s_cls_off(r_payload_off),
@@ -1135,7 +1183,11 @@ module ftoe_engine #(
     logic             rq_fin_q;
     wire logic take = t_valid && t_tag == TAG_KICK && t_send && (!rq_valid_q || rq_ready);
     // (after an expiry: its event, then the KICK the outcome queues, then this request)
-    assign timers_settled = tm_settled && !txs_busy && !ev_valid && !rq_valid_q && !dak_avail;
+    // (host-command work moves without port input too: a command in hl_rx or cmd_exec, an
+    // injected frame on its way in, a RAW_TX frame in raw_tx_csum)
+    assign timers_settled = tm_settled && !txs_busy && !ev_valid && !rq_valid_q && !dak_avail &&
+                            !hlrx_busy && !ce_busy && !injb_tvalid && !merge_busy &&
+                            inj_tail_q == '0 && !rawc_busy;
     always_comb begin
         act_push = 1'b0;
         act_push_sid = t_sid;
@@ -1458,7 +1510,7 @@ module ftoe_engine #(
     wire logic unused_cnt = ^{rx_cnt_ready, link_cnt_ready, seg_cnt_ready, evt_cnt_ready,
                               err_code[15:3], seg_rd[6:4], evt_rd[6:4], evt_kind[7:4]};
 
-    logic [63:0] err_lost_q, unsupported_q, sev_lost_q;
+    logic [63:0] err_lost_q, unsupported_q, sev_lost_q, rx_injected_q;
     logic [6:0]  cnt_sel_q;
     always_ff @(posedge clk) begin
         cnt_sel_q <= cnt_idx;
@@ -1466,10 +1518,12 @@ module ftoe_engine #(
             err_lost_q    <= '0;
             unsupported_q <= '0;
             sev_lost_q    <= '0;
+            rx_injected_q <= '0;
         end else begin
             if ((rx_sev && sev_full) || ((fin_acked || gave_up) && fa_full))
                 sev_lost_q <= sev_lost_q + 64'd1;
             if (unsupported) unsupported_q <= unsupported_q + 64'd1;
+            if (rx_injected) rx_injected_q <= rx_injected_q + 64'd1;
             if (err_valid && err_full) err_lost_q <= err_lost_q + 64'd1;
         end
     end
@@ -1490,6 +1544,7 @@ module ftoe_engine #(
         else if (cnt_sel_q == 7'd66) cnt_value = timeouts_q;
         else if (cnt_sel_q == 7'd67) cnt_value = 64'(tm_stale);
         else if (cnt_sel_q == 7'd68) cnt_value = rsts_sent_q;
+        else if (cnt_sel_q == 7'd85) cnt_value = rx_injected_q;
         else cnt_value = evt_count;
     end
 
@@ -1645,7 +1700,7 @@ module ftoe_engine #(
         .s_axis_tdata(raw_data), .s_axis_tvalid(raw_valid), .s_axis_tready(raw_ready),
         .s_axis_tlast(raw_last), .s_fill(raw_fill),
         .m_axis_tdata(rawc_data), .m_axis_tvalid(rawc_valid), .m_axis_tready(rawc_ready),
-        .m_axis_tlast(rawc_last)
+        .m_axis_tlast(rawc_last), .busy(rawc_busy)
     );
     raw_tx_pack #(.DATA_W(DATA_W)) u_raw_tx (
         .clk, .rst,

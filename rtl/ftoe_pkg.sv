@@ -40,6 +40,7 @@ package ftoe_pkg;
     localparam logic [7:0] HL_CMD_APP_DATA       = 8'h08;  // payload for a host-terminated socket
     localparam logic [7:0] HL_CMD_READ_COUNTERS  = 8'h09;  // answered by HL_EVT_COUNTERS
     localparam logic [7:0] HL_CMD_RX_CREDIT      = 8'h0A;  // host consumed received bytes
+    localparam logic [7:0] HL_CMD_RX_INJECT      = 8'h0B;  // a frame, received as from the MAC
 
     // Events, FPGA -> host
     localparam logic [7:0] HL_EVT_PONG           = 8'h81;
@@ -86,6 +87,9 @@ package ftoe_pkg;
     //  RAW_TX: one whole Ethernet frame (no FCS), sent as it is except for the checksums
     //    arg asks the engine to fill (HL_RAWTX_FILL_*: the IPv4 header checksum, the
     //    TCP/UDP checksum with its pseudo-header), where they apply.
+    //  RX_INJECT: one whole Ethernet frame (no FCS) of 1..HL_MAX_INJECT bytes, taken in
+    //    as if it had come from the MAC (parser, table, tcp_rx, counters; between MAC
+    //    frames) and counted in rx_injected; empty or longer: not executed.
     //  ABORT: the 12 key bytes, as REMOVE; the engine first sends the session's RST
     //    (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, RFC 9293 §3.10.5) from its newest
     //    state, then removes it and answers REMOVED like REMOVE (for a session not
@@ -103,7 +107,8 @@ package ftoe_pkg;
     //    (payload or FIN), segments retransmitted, RTO expiries, persist expiries
     //    (zero-window probes due), delayed-ACK expiries, TIMEOUT events, timer expiries
     //    dropped as stale (a newer command replaced them), RST segments sent (ABORT),
-    //    HL_CNT_EVT 64-bit counters of events sent by kind (index = kind - 0x80), then 32-bit
+    //    HL_CNT_EVT 64-bit counters of events sent by kind (index = kind - 0x80), frames
+    //    taken in by RX_INJECT (rx_injected), then 32-bit
     //    connection-table occupancy, insert failures, stashed entries and cuckoo moves.
     localparam logic [15:0] HL_RAWTX_FILL_IP  = 16'h0001;  // RAW_TX arg: fill the IPv4 checksum
     localparam logic [15:0] HL_RAWTX_FILL_L4  = 16'h0002;  // ... and/or the TCP/UDP checksum
@@ -117,8 +122,9 @@ package ftoe_pkg;
     localparam int          HL_CNT_LINK       = 8;
     localparam int          HL_CNT_SEG        = 16;
     localparam int          HL_CNT_EVT        = 16;
-    localparam int          HL_CNT_WORDS      = 85;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 7 + 16
-    localparam int          HL_COUNTERS_BYTES = 696;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_CNT_WORDS      = 86;   // 64-bit words: 32 + 8 + 2 + 16 + 4 + 7 + 16 + 1
+    localparam int          HL_COUNTERS_BYTES = 704;  // 8 * HL_CNT_WORDS + 16
+    localparam int          HL_MAX_INJECT     = 2048; // RX_INJECT's longest frame
     localparam int          HL_CONFIG_BYTES   = 10;   // SET_CONFIG: addresses only
     localparam int          HL_CONFIG_TIMERS_BYTES = 28;  // ... with the timers
 

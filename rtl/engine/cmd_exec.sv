@@ -12,6 +12,8 @@
 //   READ_COUNTERS -> COUNTERS (HL_COUNTERS_BYTES, read through cnt_idx/cnt_value)
 //   RAW_TX        -> the payload, a whole frame, out on m_raw with arg's fill flags (no
 //                    answer)
+//   RX_INJECT     -> the payload, a whole frame of 1..HL_MAX_INJECT bytes, out on m_inj
+//                    (no answer); empty or longer: drained and counted as unsupported
 //   SEND_FIN      -> m_fin (the session's FIN after its queued data; no answer)
 //   APP_DATA      -> the payload out on m_app for session m_app_sid (no answer)
 //   anything else -> payload drained, counted on `unsupported` (kinds a later engine
@@ -81,6 +83,13 @@ module cmd_exec #(
     input  wire logic        m_raw_tready,
     output wire logic        m_raw_tlast,
     output logic [1:0]       m_raw_fill,         // RAW_TX's arg: checksums to fill
+    // RX_INJECT's frame bytes, to be received as from the MAC
+    output wire logic [7:0]  m_inj_tdata,
+    output wire logic        m_inj_tvalid,
+    input  wire logic        m_inj_tready,
+    output wire logic        m_inj_tlast,
+    // a command is being executed (for the engine's timers_settled)
+    output wire logic        busy,
     // app data of a host-terminated session (APP_DATA's payload)
     output wire logic [7:0]  m_app_tdata,
     output wire logic        m_app_tvalid,
@@ -145,6 +154,10 @@ module cmd_exec #(
     wire logic is_raw    = s_cmd_kind == ftoe_pkg::HL_CMD_RAW_TX;
     wire logic is_fin    = s_cmd_kind == ftoe_pkg::HL_CMD_SEND_FIN;
     wire logic is_app    = s_cmd_kind == ftoe_pkg::HL_CMD_APP_DATA;
+    wire logic is_inj    = s_cmd_kind == ftoe_pkg::HL_CMD_RX_INJECT;
+    wire logic inj_len_ok = has_pay && s_cmd_len <= 16'(ftoe_pkg::HL_MAX_INJECT);
+    // RAW carries RAW_TX's frame to m_raw and RX_INJECT's to m_inj
+    wire logic inj_q = kind_q == ftoe_pkg::HL_CMD_RX_INJECT;
     wire logic has_pay   = s_cmd_len != 16'd0;
 
     assign s_cmd_ready = state_q == IDLE;
@@ -152,12 +165,17 @@ module cmd_exec #(
 
     // Payload routing: gathered, echoed into the PONG, sent raw, or drained.
     assign s_pay_tready = state_q == GATHER || state_q == DRAIN ||
-                          (state_q == ECHO && m_pay_tready) || (state_q == RAW && m_raw_tready) ||
+                          (state_q == ECHO && m_pay_tready) ||
+                          (state_q == RAW && (inj_q ? m_inj_tready : m_raw_tready)) ||
                           (state_q == APP && m_app_tready);
     wire logic pay_hs   = s_pay_tvalid && s_pay_tready;
     assign m_raw_tdata  = s_pay_tdata;
-    assign m_raw_tvalid = state_q == RAW && s_pay_tvalid;
+    assign m_raw_tvalid = state_q == RAW && !inj_q && s_pay_tvalid;
     assign m_raw_tlast  = s_pay_tlast;
+    assign m_inj_tdata  = s_pay_tdata;
+    assign m_inj_tvalid = state_q == RAW && inj_q && s_pay_tvalid;
+    assign m_inj_tlast  = s_pay_tlast;
+    assign busy = state_q != IDLE;
     assign m_app_tdata  = s_pay_tdata;
     assign m_app_tvalid = state_q == APP && s_pay_tvalid;
     assign m_app_tlast  = s_pay_tlast;
@@ -233,6 +251,7 @@ module cmd_exec #(
                     else if (is_config || is_table) state_q <= has_pay ? GATHER : TABLE;
                     else if (is_count) state_q <= has_pay ? DRAIN : ANSWER;
                     else if (is_raw) state_q <= has_pay ? RAW : IDLE;
+                    else if (is_inj && inj_len_ok) state_q <= RAW;
                     else if (is_fin && !has_pay && s_cmd_session < 32'(SESSIONS)) state_q <= FIN;
                     else if (is_app && has_pay && s_cmd_session < 32'(SESSIONS)) state_q <= APP;
                     else begin

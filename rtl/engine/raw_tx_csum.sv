@@ -32,7 +32,9 @@ module raw_tx_csum #(
     output wire logic [7:0] m_axis_tdata,
     output wire logic       m_axis_tvalid,
     input  wire logic       m_axis_tready,
-    output wire logic       m_axis_tlast
+    output wire logic       m_axis_tlast,
+    // status: a frame is being stored or sent
+    output wire logic       busy
 );
     localparam int AW = $clog2(BUF_BYTES);
     if (BUF_BYTES < 2048 || BUF_BYTES > 65536 || (BUF_BYTES & (BUF_BYTES - 1)) != 0) begin : g_bad_buf
@@ -59,6 +61,7 @@ module raw_tx_csum #(
 
     wire logic in_hs = state_q == S_IN && s_axis_tvalid;
     assign s_axis_tready = state_q == S_IN;
+    assign busy = state_q != S_IN || idx_q != 16'd0;
     wire logic [15:0] i      = idx_q;
     wire logic [15:0] ip_off = vlan_q ? 16'd18 : 16'd14;
     wire logic [15:0] hlen   = {10'd0, ihl_q, 2'b00};

@@ -49,7 +49,9 @@ module hl_rx #(
     output logic [15:0]      err_code,
     output logic [31:0]      err_seq,       // the message's seq (payload/kind/seq errors)
     output logic [31:0]      err_expected,  // the seq this receiver expected
-    output logic [31:0]      err_skipped    // bytes skipped before this record
+    output logic [31:0]      err_skipped,   // bytes skipped before this record
+    // status: a verified command waits or its payload is still streaming out
+    output wire logic        busy
 );
     localparam int RING_BYTES = 1 << RING_AW;
     localparam int CMD_DEPTH = 1 << CMD_FIFO_AW;
@@ -109,7 +111,7 @@ module hl_rx #(
     wire logic        msg_end   = state_q == TRAILER && in_byte && trl_n_q == 2'd3;
     wire logic        pcrc_ok   = trl_full == ~pcrc_q;
     wire logic        kind_ok   = kind_q >= ftoe_pkg::HL_CMD_PING &&
-                                  kind_q <= ftoe_pkg::HL_CMD_RX_CREDIT;
+                                  kind_q <= ftoe_pkg::HL_CMD_RX_INJECT;
     wire logic [31:0] ahead     = seq_q - expected_q;  // signed distance
     wire logic        seq_dup   = ahead[31];
     wire logic        commit    = msg_end && pcrc_ok && kind_ok && !seq_dup;
@@ -224,6 +226,7 @@ module hl_rx #(
 
     wire logic payload_busy = to_read_q != 0 || rd_inflight_q || out_n_q != 0;
     assign m_cmd_valid = cmd_wr_q != cmd_rd_q && !payload_busy;
+    assign busy = cmd_wr_q != cmd_rd_q || payload_busy;
     wire logic cmd_hs  = m_cmd_valid && m_cmd_ready;
     assign m_pay_tvalid = out_n_q != 0;
     assign m_pay_tdata  = out_data_q[out_head_q];

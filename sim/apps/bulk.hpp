@@ -84,10 +84,10 @@ struct BulkClientOptions {
     uint16_t remote_port = 5001;
     std::size_t connections = 1;  // opened at once, each its own transfer
     BulkOptions transfer;
-    // Wait this long after ESTABLISHED before the first send(): data that reaches the
-    // server's Stack before its INSTALL completes is dropped (stack.hpp, "Not in this
-    // version") and comes again only at the engine's 1 s initial RTO.
-    uint64_t start_delay_ns = 20'000;
+    // Wait this long after ESTABLISHED before the first send() (0: at once; data that
+    // reaches the server's Stack before its INSTALL completes is held and injected into
+    // the engine after INSTALLED, stack.hpp).
+    uint64_t start_delay_ns = 0;
 };
 
 class BulkClient final : public App {

@@ -253,13 +253,38 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
     // A delayed ACK: a lone full-size segment from the third peer.
     e.send_frame(c.data_frame(random_bytes(rng, 1000)));
     ASSERT_TRUE(exchange(e, by_port, seen, [&] { return c.their_ack == c.snd_nxt; }, 200'000, each));
+    // Host-command work moves without port input once the host bytes are in: a segment
+    // by RX_INJECT (delivered, its delayed ACK by the timer) and a 1400-byte RAW_TX
+    // (through hl_rx, cmd_exec and raw_tx_csum at a byte per cycle).
+    e.send_command(Kind::kRxInject, driver::kNoSession, 0, c.data_frame(random_bytes(rng, 1000)));
+    TcpPeer d;  // the RAW_TX frame's receiver; it does not answer
+    d.tuple = {0x0a00050a, kOurIp, 45009, 80};
+    d.mss = 1460;
+    d.rcv_nxt = 77;
+    d.send_acks = false;
+    by_port[d.tuple.remote_port] = &d;
+    TcpFrameSpec raw;
+    raw.src_mac = {0x02, 0, 0, 0, 0, 2};
+    raw.dst_mac = {0x02, 0, 0, 0, 0, 1};
+    raw.src_ip = kOurIp;
+    raw.dst_ip = d.tuple.remote_ip;
+    raw.src_port = d.tuple.local_port;
+    raw.dst_port = d.tuple.remote_port;
+    raw.seq = 77;
+    raw.ack = 1;
+    raw.payload = random_bytes(rng, 1400);
+    e.send_command(Kind::kRawTx, driver::kNoSession, 0, build_tcp_frame(raw));
+    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+        return c.their_ack == c.snd_nxt && d.received.size() == 1400;
+    }, 400'000, each)) << "injected segment or RAW_TX frame missing";
     // Nothing armed: asleep.
     (void)exchange(e, by_port, seen, [] { return false; }, 50'000, each);
 
     const auto counters = read_engine_counters(e);
     EXPECT_EQ(counters.rto_expiries, 3u);
     EXPECT_GE(counters.persist_expiries, 2u);
-    EXPECT_EQ(counters.delack_expiries, 1u);
+    EXPECT_EQ(counters.delack_expiries, 2u);
+    EXPECT_EQ(counters.rx_injected, 1u);
     EXPECT_EQ(audit.violations(), 0u) << "first: " << audit.first_violation();
     EXPECT_GT(audit.skips_to_tick(), 1000u);
     EXPECT_GT(audit.sleeps(), 0u);

@@ -566,6 +566,109 @@ TEST_F(StackTest, SynToListenerGetsNegotiatedSynAckAndFinalAckInstalls) {
     EXPECT_FALSE(stack->accept(l).has_value());
 }
 
+// While INSTALL is in flight the engine's table misses the connection: the peer's
+// segments with data (the final ACK's own payload, and what follows) are held and, on
+// INSTALLED ok, handed to the engine with RX_INJECT, whole and in arrival order; a pure
+// ACK meanwhile is not held, nor is anything for another tuple.
+TEST_F(StackTest, DataWhileInstallingIsHeldAndInjectedInOrderAfterInstalled) {
+    make();
+    prime_arp();
+    SocketId l = stack->listen(80).value();
+    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
+    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    TcpSegmentSpec a = from_peer(4000, 80, tcp_bits::kAck | tcp_bits::kPsh, 101, iss + 1);
+    a.payload = Bytes(100, 0x41);  // the final ACK carries data itself
+    const Bytes first = build_tcp_frame(a);
+    inject(first);
+    step();
+    Sent s = sent();
+    ASSERT_EQ(s.cmds.size(), 1u);
+    ASSERT_EQ(s.cmds[0].kind, Kind::kInstall);
+    const uint32_t session = s.cmds[0].session;
+    const Bytes& ip = s.cmds[0].payload;  // RCV.NXT follows the 12 key bytes
+    EXPECT_EQ(uint32_t(ip[12]) << 24 | uint32_t(ip[13]) << 16 | uint32_t(ip[14]) << 8 | ip[15], 101u)
+        << "RCV.NXT before the held payload";
+    TcpSegmentSpec b = from_peer(4000, 80, tcp_bits::kAck | tcp_bits::kPsh, 201, iss + 1);
+    b.payload = Bytes(50, 0x42);
+    const Bytes second = build_tcp_frame(b);
+    inject(second);
+    step();
+    send_peer(from_peer(4000, 80, tcp_bits::kAck, 251, iss + 1));      // a pure ACK: not held
+    send_peer(from_peer(4001, 80, tcp_bits::kAck | tcp_bits::kPsh, 7, 9));  // another tuple
+    s = sent();
+    for (const auto& m : s.cmds) EXPECT_NE(m.kind, Kind::kRxInject) << "injected before INSTALLED";
+    EXPECT_EQ(stack->counters().held_while_installing, 2u);
+    EXPECT_EQ(stack->counters().dropped_while_installing, 1u);
+    link.inject(Kind::kInstalled, session, uint16_t(driver::TableResult::kInserted));
+    step();
+    std::vector<Bytes> injected;
+    for (const auto& m : link.take_sent())
+        if (m.kind == Kind::kRxInject) {
+            EXPECT_EQ(m.session, driver::kNoSession);
+            injected.push_back(m.payload);
+        }
+    ASSERT_EQ(injected.size(), 2u);
+    EXPECT_EQ(injected[0], first);
+    EXPECT_EQ(injected[1], second);
+    EXPECT_EQ(stack->counters().rx_injected, 2u);
+    EXPECT_TRUE(stack->accept(l).has_value());
+}
+
+// Active open: the peer's data right behind its SYN-ACK is held the same way.
+TEST_F(StackTest, DataBehindTheSynAckIsHeldUntilInstalled) {
+    make();
+    prime_arp();
+    auto r = stack->connect(kPeerIp, 80);
+    ASSERT_TRUE(r.ok());
+    const FourTuple t = *stack->tuple(r.value());
+    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    send_peer(from_peer(80, t.local_port, tcp_bits::kSyn | tcp_bits::kAck, 7000, iss + 1));
+    Sent s = sent();
+    ASSERT_EQ(s.cmds.size(), 1u);
+    const uint32_t session = s.cmds[0].session;
+    TcpSegmentSpec d = from_peer(80, t.local_port, tcp_bits::kAck | tcp_bits::kPsh, 7001, iss + 1);
+    d.payload = Bytes(10, 0x43);
+    const Bytes data = build_tcp_frame(d);
+    inject(data);
+    step();
+    EXPECT_EQ(stack->counters().held_while_installing, 1u);
+    link.inject(Kind::kInstalled, session, uint16_t(driver::TableResult::kInserted));
+    step();
+    std::vector<Bytes> injected;
+    for (const auto& m : link.take_sent())
+        if (m.kind == Kind::kRxInject) injected.push_back(m.payload);
+    ASSERT_EQ(injected.size(), 1u);
+    EXPECT_EQ(injected[0], data);
+    EXPECT_EQ(stack->state(r.value()), TcpState::kEstablished);
+}
+
+// At most kMaxHeldWhileInstalling per connection; the rest are dropped and counted. A
+// failed INSTALL drops what was held.
+TEST_F(StackTest, HoldOverflowIsCountedAndAFailedInstallDropsTheHeld) {
+    make();
+    prime_arp();
+    (void)stack->listen(80).value();
+    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
+    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
+    Sent s = sent();
+    ASSERT_EQ(s.cmds.size(), 1u);
+    const uint32_t session = s.cmds[0].session;
+    for (std::size_t i = 0; i < kMaxHeldWhileInstalling + 3; i++) {
+        TcpSegmentSpec d = from_peer(4000, 80, tcp_bits::kAck | tcp_bits::kPsh,
+                                     uint32_t(101 + 10 * i), iss + 1);
+        d.payload = Bytes(10, uint8_t(i));
+        send_peer(d);
+    }
+    EXPECT_EQ(stack->counters().held_while_installing, kMaxHeldWhileInstalling);
+    EXPECT_EQ(stack->counters().install_hold_overflow, 3u);
+    link.inject(Kind::kInstalled, session, uint16_t(driver::TableResult::kFull));
+    step();
+    for (const auto& m : link.take_sent()) EXPECT_NE(m.kind, Kind::kRxInject);
+    EXPECT_EQ(stack->counters().rx_injected, 0u);
+    EXPECT_EQ(stack->counters().dropped_while_installing, kMaxHeldWhileInstalling);
+}
+
 TEST_F(StackTest, SynWithoutOptionsNegotiatesNoneAndMss536) {
     make();
     prime_arp();

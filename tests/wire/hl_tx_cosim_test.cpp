@@ -109,7 +109,7 @@ TEST(HlTxCosim, RandomEventsUnderBackpressureParseCleanlyOnTheHost) {
     std::mt19937_64 rng(4);
     std::vector<Event> events;
     for (int i = 0; i < 600; i++) {
-        const Kind k = kAllKinds[10 + rng() % 12];  // the twelve event kinds
+        const Kind k = kAllKinds[11 + rng() % 12];  // the twelve event kinds (after 11 commands)
         const std::size_t len = rng() % 50 == 0 ? kMaxPayload : rng() % 4 == 0 ? rng() % 1600 : rng() % 40;
         Event e{k, uint32_t(rng()), uint16_t(rng()), Bytes(len)};
         for (auto& b : e.payload) b = uint8_t(rng());

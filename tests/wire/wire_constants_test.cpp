@@ -45,6 +45,7 @@ TEST(WireConstants, FramingConstantsAgree) {
     EXPECT_EQ(pkg.at("HL_HDR_BYTES"), kHeaderBytes);
     EXPECT_EQ(pkg.at("HL_TRL_BYTES"), kTrailerBytes);
     EXPECT_EQ(pkg.at("HL_MAX_PAYLOAD"), kMaxPayload);
+    EXPECT_EQ(pkg.at("HL_MAX_INJECT"), kMaxInject);
     EXPECT_EQ(pkg.at("HL_NO_SESSION"), kNoSession);
 }
 
