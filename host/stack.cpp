@@ -745,11 +745,13 @@ void Stack::on_slow_path(const driver::Bytes& frame) {
 }
 
 // A segment for a connection whose INSTALL is in flight: the engine will own it, but its
-// table has no entry yet. One carrying data or FIN is held (kMaxHeldWhileInstalling, in
-// arrival order) and injected into the engine with RX_INJECT once INSTALLED says ok;
-// anything else is dropped (the engine needs no ACK the handshake already gave it).
+// table has no entry yet. One carrying data, FIN or RST is held (kMaxHeldWhileInstalling,
+// in arrival order) and injected into the engine with RX_INJECT once INSTALLED says ok,
+// so the engine decides it as its own; anything else is dropped (a pure ACK tells the
+// engine nothing the handshake did not).
 void Stack::hold_while_installing(Conn& c, const ParsedFrame& f, const driver::Bytes& frame) {
-    const bool carries = f.payload_bytes > 0 || (f.tcp.flags & tcp_bits::kFin) != 0;
+    const bool carries = f.payload_bytes > 0 ||
+                         (f.tcp.flags & (tcp_bits::kFin | tcp_bits::kRst)) != 0;
     if (!carries || frame.size() > driver::kMaxInject) {
         counters_.dropped_while_installing++;
     } else if (c.held.size() >= kMaxHeldWhileInstalling) {

@@ -78,8 +78,8 @@
 //     moved; counted in StackCounters::removed_without_snapshot.
 //
 // Data on the slow path before INSTALLED: while a connection's INSTALL is in flight, its
-// segments that carry data or FIN (the final ACK of a passive open may itself carry data;
-// after an active open, the peer's data right behind the SYN-ACK exchange) are held, up to
+// segments that carry data, FIN or RST (the final ACK of a passive open may itself carry
+// data; after an active open, the peer's data right behind the SYN-ACK exchange) are held, up to
 // kMaxHeldWhileInstalling (8) per connection in arrival order, and sent to the engine
 // with RX_INJECT on INSTALLED ok, so the engine receives them as from the MAC; on
 // INSTALLED failure they are dropped; more are dropped (StackCounters::
@@ -200,7 +200,7 @@ struct StackCounters {
     uint64_t accept_queue_drops = 0, half_open_expired = 0;
     uint64_t rsts_sent = 0, installs = 0, install_failures = 0, no_session_id = 0;
     uint64_t time_wait_inserts = 0, removed_without_snapshot = 0;
-    // slow-path segments while a connection's INSTALL is in flight: held (data or FIN,
+    // slow-path segments while a connection's INSTALL is in flight: held (data, FIN, RST;
     // injected with RX_INJECT after INSTALLED ok: rx_injected), held beyond the
     // kMaxHeldWhileInstalling per connection (dropped), and dropped (nothing to deliver,
     // or held and the INSTALL failed)

@@ -155,10 +155,10 @@ module cmd_exec #(
     wire logic is_fin    = s_cmd_kind == ftoe_pkg::HL_CMD_SEND_FIN;
     wire logic is_app    = s_cmd_kind == ftoe_pkg::HL_CMD_APP_DATA;
     wire logic is_inj    = s_cmd_kind == ftoe_pkg::HL_CMD_RX_INJECT;
+    wire logic has_pay   = s_cmd_len != 16'd0;
     wire logic inj_len_ok = has_pay && s_cmd_len <= 16'(ftoe_pkg::HL_MAX_INJECT);
     // RAW carries RAW_TX's frame to m_raw and RX_INJECT's to m_inj
     wire logic inj_q = kind_q == ftoe_pkg::HL_CMD_RX_INJECT;
-    wire logic has_pay   = s_cmd_len != 16'd0;
 
     assign s_cmd_ready = state_q == IDLE;
     wire logic cmd_hs  = s_cmd_valid && s_cmd_ready;

@@ -642,6 +642,32 @@ TEST_F(StackTest, DataBehindTheSynAckIsHeldUntilInstalled) {
     EXPECT_EQ(stack->state(r.value()), TcpState::kEstablished);
 }
 
+// A RST while INSTALL is in flight is held too: after INSTALLED the engine decides it (and
+// reports PEER_RST) as if it had come from the MAC, instead of keeping a dead session.
+TEST_F(StackTest, RstWhileInstallingIsHeldAndInjectedAfterInstalled) {
+    make();
+    prime_arp();
+    (void)stack->listen(80).value();
+    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
+    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
+    Sent s = sent();
+    ASSERT_EQ(s.cmds.size(), 1u);
+    const uint32_t session = s.cmds[0].session;
+    const Bytes rst = build_tcp_frame(from_peer(4000, 80, tcp_bits::kRst, 101, 0));
+    inject(rst);
+    step();
+    EXPECT_EQ(stack->counters().held_while_installing, 1u);
+    EXPECT_EQ(stack->counters().dropped_while_installing, 0u);
+    link.inject(Kind::kInstalled, session, uint16_t(driver::TableResult::kInserted));
+    step();
+    std::vector<Bytes> injected;
+    for (const auto& m : link.take_sent())
+        if (m.kind == Kind::kRxInject) injected.push_back(m.payload);
+    ASSERT_EQ(injected.size(), 1u);
+    EXPECT_EQ(injected[0], rst);
+}
+
 // At most kMaxHeldWhileInstalling per connection; the rest are dropped and counted. A
 // failed INSTALL drops what was held.
 TEST_F(StackTest, HoldOverflowIsCountedAndAFailedInstallDropsTheHeld) {
