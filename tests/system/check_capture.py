@@ -14,6 +14,9 @@ complement and the segment verifies (RFC 1624 §3). tshark marks it Bad with the
 software (skb_checksum_help turns a folded 0 into CSUM_MANGLED_0), about once in 65,536
 segments through a TAP. Such frames are listed as notes and counted (tcp_checksum_ffff).
 ftoe's own sums never give +0 for non-zero data (tests/csum), so it never sends 0xFFFF.
+Payload is opaque to the check: tshark's heuristic dissectors (protocols guessed from the
+bytes of a TCP/UDP payload, e.g. Thrift) are turned off, as random bulk data would now and
+then look like a malformed message of one of them. Port-based HTTP (the http app) stays.
 It always prints the totals: frames, TCP segments, and TCP analysis counts
 (retransmissions, duplicate ACKs, zero windows, out-of-order, lost segments).
 
@@ -58,11 +61,30 @@ ANALYSIS = [("retransmissions", "tcp.analysis.retransmission"),
             ("lost_segments", "tcp.analysis.lost_segment")]
 
 
+# Protocols this project's captures carry on TCP: never disabled.
+SPOKEN = {"http"}
+
+
+def heuristic_protocols(tshark):
+    """Protocols with a heuristic dissector on TCP or UDP (tshark -G heuristic-decodes:
+    table, protocol, enabled), less SPOKEN."""
+    proc = subprocess.run([tshark, "-G", "heuristic-decodes"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True, errors="replace")
+    protos = set()
+    for line in proc.stdout.splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 2 and cols[0] in ("tcp", "udp"):
+            protos.add(cols[1])
+    return sorted(protos - SPOKEN)
+
+
 def run_tshark(tshark, path):
     cmd = [tshark, "-n", "-r", path,
            "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
            "-E", "aggregator=" + AGGREGATOR]
+    for proto in heuristic_protocols(tshark):
+        cmd += ["--disable-protocol", proto]
     for f in FIELDS:
         cmd += ["-e", f]
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -7,6 +7,9 @@
 //                              (one's complement -0: verifies, as Linux writes it)
 //   DIR/ffff_not_zero.pcap     frame 4's checksum overwritten with 0xFFFF (it is not 0:
 //                              a bad checksum like any other)
+//   DIR/thrift_lookalike.pcap  one data segment whose payload starts like a Thrift call
+//                              with a bad field type: tshark's heuristic dissector calls
+//                              it malformed, yet to TCP it is opaque bulk data
 // Usage: write_sample_pcap DIR. Exit 0, or 1 with a message.
 #include <cstdio>
 #include <string>
@@ -90,6 +93,21 @@ Bytes segment_with_zero_checksum() {
     return tcp_checksum(frame) == 0 ? frame : Bytes{};
 }
 
+// Bulk data that happens to begin like a Thrift strict-binary CALL (version 0x8001, type
+// 1, name "ping", sequence id 7) followed by a field of type 0x11, which Thrift has not:
+// random payload from the bulk app looked like this once in a 10 MB interop run.
+Bytes thrift_lookalike_segment() {
+    TcpFrameSpec spec;
+    spec.seq = 1001;
+    spec.ack = 5001;
+    spec.flags = flags::kAck | flags::kPsh;
+    spec.dst_port = 5001;  // the bulk app's; on port 7 tshark's echo dissector would take it
+    spec.payload = {0x80, 0x01, 0x00, 0x01, 0, 0, 0, 4, 'p', 'i', 'n', 'g',
+                    0, 0, 0, 7, 0x11, 0x00, 0x01};
+    for (int i = 0; i < 64; ++i) spec.payload.push_back(uint8_t(i * 37));
+    return ftoe::sim::build_tcp_frame(spec);
+}
+
 bool write(const std::string& path, const std::vector<Bytes>& frames) {
     auto w = ftoe::sim::PcapWriter::open(path);
     if (!w) {
@@ -142,6 +160,7 @@ int main(int argc, char** argv) {
                     write(dir + "/bad_tcp_checksum.pcap", bad) &&
                     write(dir + "/truncated.pcap", truncated) &&
                     write(dir + "/tcp_checksum_ffff.pcap", {minus_zero}) &&
-                    write(dir + "/ffff_not_zero.pcap", ffff_not_zero);
+                    write(dir + "/ffff_not_zero.pcap", ffff_not_zero) &&
+                    write(dir + "/thrift_lookalike.pcap", {thrift_lookalike_segment()});
     return ok ? 0 : 1;
 }
