@@ -1,5 +1,5 @@
 // The host apps of sim/apps on two host Stacks over two Verilated engines back to back
-// (the world of tests/engine/stack_pair_test.cpp): echo client against echo server
+// (tests/engine/stack_pair_fixture.hpp): echo client against echo server
 // (64 KB, SHA-256 equal both ways, a latency sample per message), bulk transfers both
 // ways (256 KB, the receiver's SHA-256 equal to the sender's), the HTTP client against
 // the HTTP server (5 requests of / and /bytes/100000, on new connections and on one
@@ -14,103 +14,52 @@
 #include <string>
 #include <vector>
 
-#include "Vftoe_engine_64.h"
 #include "bulk.hpp"
 #include "discard_server.hpp"
 #include "echo_client.hpp"
 #include "echo_server.hpp"
-#include "engine_sim.hpp"
 #include "http_client.hpp"
 #include "http_message.hpp"
 #include "http_server.hpp"
-#include "sim_link.hpp"
 #include "stack.hpp"
+#include "stack_pair_fixture.hpp"
 
 namespace ftoe::sim {
 namespace {
 
-using Engine = EngineSim<Vftoe_engine_64, 64>;
-constexpr uint64_t kClockHz = 156'250'000;
-constexpr uint32_t kServerIp = 0x0a000001;
-
-struct Board {
-    Engine engine;
-    std::unique_ptr<driver::ByteLink> link;
-    std::unique_ptr<host::Stack> stack;
-    std::vector<App*> apps;
-    explicit Board(EngineSimOptions o) : engine(o) {}
-};
-
-class HostApps : public ::testing::Test {
+class HostApps : public test::StackPairFixture {
 protected:
-    static EngineSimOptions engine_options(uint64_t seed) {
-        EngineSimOptions o;
-        o.deframe_events = false;
-        o.record_cycles = false;
-        o.seed = seed;
-        return o;
-    }
-    static host::StackConfig stack_config(uint8_t last, uint64_t seed) {
-        host::StackConfig c;
-        c.mac = {0x02, 0, 0, 0, 0, last};
-        c.ip = 0x0a000000u | last;
-        c.sessions = 4096;
-        c.rcv_wnd = 16384;  // within the engine's 32 KB receive payload store
-        c.seed = seed;
-        return c;
-    }
-
     void SetUp() override {
-        server_ = std::make_unique<Board>(engine_options(1));
-        client_ = std::make_unique<Board>(engine_options(2));
-        for (Board* b : {server_.get(), client_.get()})
-            b->link = make_sim_link(b->engine, kClockHz, [this] { step_world(); });
-        server_->stack = std::make_unique<host::Stack>(*server_->link, stack_config(1, 11));
-        client_->stack = std::make_unique<host::Stack>(*client_->link, stack_config(2, 22));
-        ASSERT_TRUE(server_->stack->start().ok());
-        ASSERT_TRUE(client_->stack->start().ok());
+        test::StackPairFixture::SetUp();
+        serve(*server_, {});
+        serve(*client_, {});
     }
 
-    void step_world() {
-        server_->engine.step();
-        client_->engine.step();
-        forward(*server_, *client_);
-        forward(*client_, *server_);
+    // From now on, after each poll of `b`'s Stack, its events are drained (the apps do
+    // not use them) and `apps` are polled.
+    void serve(test::PairBoard& b, std::vector<App*> apps) {
+        b.after_poll = [this, apps](host::Stack& st) {
+            (void)st.take_events();
+            for (App* a : apps) a->poll(st, now_ns());
+        };
     }
-    static void forward(Board& from, Board& to) {
-        if (from.engine.tx_frames.empty()) return;
-        for (const auto& f : from.engine.tx_frames) to.engine.send_frame(f);
-        from.engine.tx_frames.clear();
-    }
-    uint64_t now_ns() const { return uint64_t(server_->link->now().count()); }
 
-    // Polls both Stacks and, after each Stack::poll(), that board's apps, until `done`
-    // or `budget` of simulated time has passed. Events are drained (the apps do not use
-    // them).
+    // StackPairFixture::run, reporting the simulated and wall time it took.
     bool run(const std::function<bool()>& done, std::chrono::nanoseconds budget,
              const std::function<void()>& each = {}) {
-        const auto until = server_->link->now() + budget;
         const auto w0 = std::chrono::steady_clock::now();
         const uint64_t t0 = now_ns();
-        while (!done()) {
-            if (server_->link->now() >= until) return false;
-            for (Board* b : {server_.get(), client_.get()}) {
-                const auto st = b->stack->poll(std::chrono::microseconds(1));
-                EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
-                if (!st.ok()) return false;
-                (void)b->stack->take_events();
-                for (App* a : b->apps) a->poll(*b->stack, now_ns());
-            }
-            if (each) each();
-        }
+        if (!test::StackPairFixture::run(done, budget, each)) return false;
         std::printf("[ apps ] %.3f ms simulated, %.1f s wall\n", double(now_ns() - t0) * 1e-6,
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
         return true;
     }
 
+    void http_requests(bool keep_alive);
+
     // Both Stacks hold no engine session any more and saw nothing unexpected.
     void expect_stacks_clean() {
-        for (Board* b : {server_.get(), client_.get()}) {
+        for (test::PairBoard* b : {server_.get(), client_.get()}) {
             EXPECT_EQ(b->stack->free_sessions(), 4096u);
             EXPECT_EQ(b->stack->counters().stray_rx_data, 0u);
             EXPECT_EQ(b->stack->counters().unexpected_events, 0u);
@@ -121,8 +70,6 @@ protected:
                 << "data that reached the Stack before INSTALLED (the peer retransmits it in 1 s)";
         }
     }
-
-    std::unique_ptr<Board> server_, client_;
 };
 
 TEST_F(HostApps, EchoClientGetsBack64KBytesWithEqualSha256AndLatencyPerMessage) {
@@ -134,8 +81,8 @@ TEST_F(HostApps, EchoClientGetsBack64KBytesWithEqualSha256AndLatencyPerMessage) 
     co.message_bytes = 1024;
     co.window = 1;
     EchoClient client(co);
-    server_->apps = {&server};
-    client_->apps = {&client};
+    serve(*server_, {&server});
+    serve(*client_, {&client});
     ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0; },
                     std::chrono::milliseconds(20)))
         << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
@@ -178,8 +125,8 @@ TEST_F(HostApps, BulkClientSends256KBytesTheServerReceivesTheSameSha256) {
     co.remote_port = 5001;
     co.transfer = {BulkRole::kSend, 256 * 1024, 42, true};
     BulkClient client(co);
-    server_->apps = {&server};
-    client_->apps = {&client};
+    serve(*server_, {&server});
+    serve(*client_, {&client});
     ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0 &&
                                  server.stats().connections_closed == 1; },
                     std::chrono::milliseconds(20)))
@@ -202,8 +149,8 @@ TEST_F(HostApps, BulkServerSends256KBytesOnAcceptTheClientReceivesTheSameSha256)
     co.remote_port = 5002;
     co.transfer = {BulkRole::kReceive, 256 * 1024, 43, true};
     BulkClient client(co);
-    server_->apps = {&server};
-    client_->apps = {&client};
+    serve(*server_, {&server});
+    serve(*client_, {&client});
     ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0 &&
                                  server.stats().connections_closed == 1; },
                     std::chrono::milliseconds(20)))
@@ -215,8 +162,7 @@ TEST_F(HostApps, BulkServerSends256KBytesOnAcceptTheClientReceivesTheSameSha256)
     expect_stacks_clean();
 }
 
-void http_requests(Board& server_board, Board& client_board, bool keep_alive,
-                   const std::function<bool(const std::function<bool()>&)>& run) {
+void HostApps::http_requests(bool keep_alive) {
     HttpServer server(HttpServerOptions{});
     HttpClientOptions co;
     co.remote_ip = kServerIp;
@@ -225,9 +171,10 @@ void http_requests(Board& server_board, Board& client_board, bool keep_alive,
     co.requests = 5;
     co.keep_alive = keep_alive;
     HttpClient client(co);
-    server_board.apps = {&server};
-    client_board.apps = {&client};
-    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0; }))
+    serve(*server_, {&server});
+    serve(*client_, {&client});
+    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0; },
+                    std::chrono::milliseconds(20)))
         << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
     const AppStats& c = client.stats();
     const AppStats& s = server.stats();
@@ -245,19 +192,17 @@ void http_requests(Board& server_board, Board& client_board, bool keep_alive,
     EXPECT_EQ(s.connections_closed, conns);
     EXPECT_EQ(c.bytes_in, s.bytes_out);
     EXPECT_GT(c.bytes_in, 200'000u);
-    server_board.apps.clear();
-    client_board.apps.clear();
+    serve(*server_, {});
+    serve(*client_, {});
 }
 
 TEST_F(HostApps, HttpClientFiveRequestsEachOnANewConnectionAllAnsweredAndClosed) {
-    http_requests(*server_, *client_, false,
-                  [&](const std::function<bool()>& d) { return run(d, std::chrono::milliseconds(20)); });
+    http_requests(false);
     expect_stacks_clean();
 }
 
 TEST_F(HostApps, HttpClientFiveRequestsOnOneKeepAliveConnectionAllAnsweredAndClosed) {
-    http_requests(*server_, *client_, true,
-                  [&](const std::function<bool()>& d) { return run(d, std::chrono::milliseconds(20)); });
+    http_requests(true);
     expect_stacks_clean();
 }
 
@@ -268,7 +213,7 @@ TEST_F(HostApps, HttpServerAnswersPipelinedRequestsInOrderAndHonoursClose) {
     HttpServerOptions so;
     so.bytes_seed = 5;
     HttpServer server(so);
-    server_->apps = {&server};
+    serve(*server_, {&server});
     host::Stack& C = *client_->stack;
     const host::SocketId s = C.connect(kServerIp, 80).value();
     ASSERT_TRUE(run([&] { return C.state(s) == host::TcpState::kEstablished; },

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <random>
 
 #include "Vftoe_engine_512.h"
@@ -27,10 +26,11 @@ namespace {
 using driver::Kind;
 using Engine = EngineSim<Vftoe_engine_64, 64>;
 using Engine512 = EngineSim<Vftoe_engine_512, 512>;
-using test::exchange;
 using test::kOurIp;
 using test::kOurMac;
 using test::kPeerMac;
+using test::peer_at;
+using test::PeerExchange;
 using test::random_bytes;
 using test::TcpPeer;
 
@@ -71,9 +71,7 @@ void host_session_moves_data_both_ways() {
     o.seed = 13;
     E e(o);
     configure_engine(e, kOurMac, kOurIp);
-    TcpPeer p;
-    p.tuple = {0x0a000601, kOurIp, 46000, 8080};
-    p.mss = 1460;
+    TcpPeer p = peer_at(0x0a000601, 46000, 8080, 1460);
     constexpr uint32_t kSid = 5, kIss = 0xFFFF8000u, kPeerIsn = 1234;
     driver::SessionState st;
     st.rcv_nxt = kPeerIsn + 1;
@@ -89,6 +87,8 @@ void host_session_moves_data_both_ways() {
               driver::TableResult::kInserted);
     p.rcv_nxt = kIss + 1;
     p.snd_nxt = kPeerIsn + 1;
+    PeerExchange<E> x(e);
+    x.add(p);
 
     std::mt19937_64 rng(21);
     const Bytes to_peer = random_bytes(rng, kBytes), to_host = random_bytes(rng, kBytes);
@@ -150,9 +150,7 @@ void host_session_moves_data_both_ways() {
         const Bytes payload(to_host.begin() + long(off), to_host.begin() + long(off + len));
         e.send_frame(p.data_frame(payload));
     };
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    const bool done = exchange(e, by_port, seen, [&] {
+    const bool done = x.until([&] {
         return p.received.size() == to_peer.size() && at_host.size() == to_host.size() &&
                una == kIss + 1 + uint32_t(kBytes);
     }, 30000000, each_cycle);
@@ -350,9 +348,7 @@ void fin_right_behind_app_data_follows_all_of_it() {
     o.seed = 17;
     E e(o);
     configure_engine(e, kOurMac, kOurIp);
-    TcpPeer p;
-    p.tuple = {0x0a000602, kOurIp, 46001, 8080};
-    p.mss = 1460;
+    TcpPeer p = peer_at(0x0a000602, 46001, 8080, 1460);
     p.reassemble = true;
     constexpr uint32_t kSid = 6;
     driver::SessionState st = fresh_session(true);
@@ -360,15 +356,15 @@ void fin_right_behind_app_data_follows_all_of_it() {
               driver::TableResult::kInserted);
     p.rcv_nxt = st.snd_nxt;
     p.snd_nxt = st.rcv_nxt;
+    PeerExchange<E> x(e);
+    x.add(p);
     std::mt19937_64 rng(23);
     const Bytes data = random_bytes(rng, 7000);
     for (std::size_t off = 0; off < data.size(); off += 3500)
         e.send_command(Kind::kAppData, kSid, 0,
                        Bytes(data.begin() + long(off), data.begin() + long(off + 3500)));
     e.send_command(Kind::kSendFin, kSid, 0);
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.fin; }, 2'000'000)) << "no FIN";
+    ASSERT_TRUE(x.until([&] { return p.fin; }, 2'000'000)) << "no FIN";
     e.run(5000);
     EXPECT_EQ(p.received.size(), data.size()) << "bytes before the FIN";
     EXPECT_TRUE(p.received == data);

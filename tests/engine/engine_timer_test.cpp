@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <optional>
 #include <random>
 
@@ -35,10 +34,10 @@ namespace {
 using driver::Kind;
 using Engine = EngineSim<Vftoe_engine_64, 64>;
 using Engine512 = EngineSim<Vftoe_engine_512, 512>;
-using test::exchange;
-using test::install;
 using test::kOurIp;
 using test::kOurMac;
+using test::peer_at;
+using test::PeerExchange;
 using test::random_bytes;
 using test::TcpPeer;
 
@@ -51,6 +50,15 @@ EngineSimOptions options(uint64_t seed) {
     o.tx_ready_percent = 90;
     o.seed = seed;
     return o;
+}
+
+// Retransmission timeouts of at least `rto_min` ticks, `rto_initial` before the first
+// round-trip sample.
+driver::EngineTimers rto_timers(uint32_t rto_min, uint32_t rto_initial) {
+    driver::EngineTimers t;
+    t.rto_min = rto_min;
+    t.rto_initial = rto_initial;
+    return t;
 }
 
 // Takes the first host event of `kind` out of the engine's event queue.
@@ -95,23 +103,18 @@ int64_t payload_read_cycles(uint32_t bytes) {
 template <class E>
 void rto_backs_off_then_times_out() {
     E e(options(3));
-    driver::EngineTimers t;
-    t.rto_min = 50;
-    t.rto_initial = 200;
+    driver::EngineTimers t = rto_timers(50, 200);
     t.max_retries = 3;
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000501, kOurIp, 45000, 80};
-    p.mss = 1460;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000501, 45000, 80, 1460);
     p.drop = [](uint32_t, uint16_t) { return true; };
-    install(e, 21, p, 7000, 1);
+    x.install(21, p, 7000, 1);
     std::mt19937_64 rng(1);
     e.send_app(21, random_bytes(rng, 1000));
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
     std::optional<driver::Message> timeout;
     uint64_t timeout_cycle = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+    ASSERT_TRUE(x.until([&] {
         if (!timeout && (timeout = take_event(e, Kind::kTimeout))) timeout_cycle = e.cycle();
         return timeout.has_value();
     }, 200000)) << "no TIMEOUT; " << p.data_segments << " transmissions seen";
@@ -129,7 +132,7 @@ void rto_backs_off_then_times_out() {
     EXPECT_LE(std::llabs(to_timeout - 1600 * kCyclesPerTick), kSlack + 200)  // + the event's way
         << "TIMEOUT at the 4th expiry: " << to_timeout << " cycles after the last retransmission";
     // Nothing more: the host decides (abort or remove).
-    (void)exchange(e, by_port, seen, [] { return false; }, 4000 * kCyclesPerTick);
+    x.run(4000 * kCyclesPerTick);
     EXPECT_EQ(p.data_segments, 4u) << "the session went on sending after TIMEOUT";
     const auto c = read_engine_counters(e);
     EXPECT_EQ(c.rto_expiries, 4u);
@@ -151,27 +154,22 @@ TEST(EngineTimers512, RtoBacksOffThenTimesOut) { rto_backs_off_then_times_out<En
 template <class E>
 void timers_idle_stays_low_through_each_rto_expiry() {
     E e(options(11));
-    driver::EngineTimers t;
-    t.rto_min = 50;
-    t.rto_initial = 200;
+    driver::EngineTimers t = rto_timers(50, 200);
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000506, kOurIp, 45005, 80};
-    p.mss = 1460;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000506, 45005, 80, 1460);
     int lost = 0;
     p.drop = [&](uint32_t, uint16_t) { return ++lost <= 3; };  // the first 3 transmissions
-    install(e, 26, p, 9000, 1);
+    x.install(26, p, 9000, 1);
     std::mt19937_64 rng(6);
     const Bytes data = random_bytes(rng, 1000);
     e.send_app(26, data);
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
     uint64_t idle_cycles = 0, first_idle = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
-                         200000, [&] {
-                             if (p.data_segments == 0 || !e.io().timers_idle) return;
-                             if (idle_cycles++ == 0) first_idle = e.cycle();
-                         }))
+    const auto count_idle = [&] {
+        if (p.data_segments == 0 || !e.io().timers_idle) return;
+        if (idle_cycles++ == 0) first_idle = e.cycle();
+    };
+    ASSERT_TRUE(x.until([&] { return p.received.size() == data.size(); }, 200000, count_idle))
         << p.data_segments << " transmissions seen";
     EXPECT_EQ(p.data_segments, 4u) << "the segment and 3 retransmissions";
     EXPECT_EQ(idle_cycles, 0u) << "timers_idle was 1 in " << idle_cycles
@@ -180,7 +178,7 @@ void timers_idle_stays_low_through_each_rto_expiry() {
                                << e.tx_first_cycles[p.data_frames[0]] << ")";
     EXPECT_EQ(read_engine_counters(e).rto_expiries, 3u);
     // The final ACK stops the timer: idle again.
-    (void)exchange(e, by_port, seen, [&] { return bool(e.io().timers_idle); }, 2000);
+    (void)x.until([&] { return bool(e.io().timers_idle); }, 2000);
     EXPECT_TRUE(e.io().timers_idle) << "nothing outstanding, yet timers_idle stays 0";
 }
 TEST(EngineTimers, TimersIdleStaysLowThroughEachRtoExpiry) {
@@ -201,12 +199,11 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
     o.cycles_per_tick = 156;
     o.tx_ready_percent = 100;
     E e(o);
-    driver::EngineTimers t;
-    t.rto_min = 50;
-    t.rto_initial = 200;
+    driver::EngineTimers t = rto_timers(50, 200);
     t.delayed_ack = true;
     t.delack_ticks = 100;
     configure_engine(e, kOurMac, kOurIp, t);
+    PeerExchange<E> x(e);
     std::mt19937_64 rng(13);
 
     ASSERT_TRUE(e.run_until([&] { return bool(e.io().timers_idle); }, 100'000))
@@ -215,36 +212,27 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
     audit.start();  // sees the sweep's end
     const auto each = [&] { audit.before_step(); };
     // Retransmission timeouts: the first 3 transmissions are lost.
-    TcpPeer a;
-    a.tuple = {0x0a000507, kOurIp, 45006, 80};
-    a.mss = 1460;
+    TcpPeer a = peer_at(0x0a000507, 45006, 80, 1460);
     int lost = 0;
     a.drop = [&](uint32_t, uint16_t) { return ++lost <= 3; };
-    install(e, 30, a, 1000, 1);
+    x.install(30, a, 1000, 1);
     const Bytes data = random_bytes(rng, 1000);
     e.send_app(30, data);
     // Zero-window probes: the window opens after the second probe.
-    TcpPeer b;
-    b.tuple = {0x0a000508, kOurIp, 45007, 80};
-    b.mss = 1000;
+    TcpPeer b = peer_at(0x0a000508, 45007, 80, 1000);
     b.window = 0;
     b.reassemble = true;
-    install(e, 31, b, 2000, 1);
+    x.install(31, b, 2000, 1);
     const Bytes probed = random_bytes(rng, 2000);
     e.send_app(31, probed);
     // The delayed ACK's peer (installed now: the audit must see every cycle from here).
-    TcpPeer c;
-    c.tuple = {0x0a000509, kOurIp, 45008, 80};
-    c.mss = 1000;
-    install(e, 32, c, 3000, 7000);
-    std::map<uint32_t, TcpPeer*> by_port{
-        {a.tuple.remote_port, &a}, {b.tuple.remote_port, &b}, {c.tuple.remote_port, &c}};
-    std::size_t seen = 0;
+    TcpPeer c = peer_at(0x0a000509, 45008, 80, 1000);
+    x.install(32, c, 3000, 7000);
     audit.start();  // after the installs
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return b.data_segments >= 2; }, 2'000'000, each));
+    ASSERT_TRUE(x.until([&] { return b.data_segments >= 2; }, 2'000'000, each));
     b.window = 65535;
     e.send_frame(b.ack_frame());
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+    ASSERT_TRUE(x.until([&] {
         return a.received.size() == data.size() && b.received.size() == probed.size();
     }, 2'000'000, each)) << a.received.size() << " and " << b.received.size() << " bytes";
     EXPECT_TRUE(a.received == data);
@@ -252,7 +240,7 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
 
     // A delayed ACK: a lone full-size segment from the third peer.
     e.send_frame(c.data_frame(random_bytes(rng, 1000)));
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return c.their_ack == c.snd_nxt; }, 200'000, each));
+    ASSERT_TRUE(x.until([&] { return c.their_ack == c.snd_nxt; }, 200'000, each));
     // Host-command work moves without port input once the host bytes are in: a segment
     // by RX_INJECT (delivered, its delayed ACK by the timer) and a 1400-byte RAW_TX
     // (through hl_rx, cmd_exec and raw_tx_csum at a byte per cycle).
@@ -262,7 +250,7 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
     d.mss = 1460;
     d.rcv_nxt = 77;
     d.send_acks = false;
-    by_port[d.tuple.remote_port] = &d;
+    x.add(d);
     TcpFrameSpec raw;
     raw.src_mac = {0x02, 0, 0, 0, 0, 2};
     raw.dst_mac = {0x02, 0, 0, 0, 0, 1};
@@ -274,11 +262,11 @@ void idle_skip_skips_only_cycles_that_do_nothing() {
     raw.ack = 1;
     raw.payload = random_bytes(rng, 1400);
     e.send_command(Kind::kRawTx, driver::kNoSession, 0, build_tcp_frame(raw));
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+    ASSERT_TRUE(x.until([&] {
         return c.their_ack == c.snd_nxt && d.received.size() == 1400;
     }, 400'000, each)) << "injected segment or RAW_TX frame missing";
     // Nothing armed: asleep.
-    (void)exchange(e, by_port, seen, [] { return false; }, 50'000, each);
+    x.run(50'000, each);
 
     const auto counters = read_engine_counters(e);
     EXPECT_EQ(counters.rto_expiries, 3u);
@@ -307,13 +295,10 @@ TEST(EngineTimers512, IdleSkipSkipsOnlyCyclesThatDoNothing) {
 template <class E>
 void rto_follows_the_measured_round_trip() {
     E e(options(5));
-    driver::EngineTimers t;
-    t.rto_min = 10;
-    t.rto_initial = 5000;
+    driver::EngineTimers t = rto_timers(10, 5000);
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000502, kOurIp, 45001, 80};
-    p.mss = 1460;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000502, 45001, 80, 1460);
     p.ack_delay_cycles = 100 * kCyclesPerTick;
     bool lost = false;
     p.drop = [&](uint32_t seq, uint16_t) {
@@ -321,18 +306,15 @@ void rto_follows_the_measured_round_trip() {
         lost = true;
         return true;
     };
-    install(e, 22, p, 1000, 1);
+    x.install(22, p, 1000, 1);
     std::mt19937_64 rng(2);
     const Bytes first = random_bytes(rng, 1000), second = random_bytes(rng, 1000);
     e.send_app(22, first);
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.their_ack != 0 && p.received.size() == 1000; },
-                         100000));
+    ASSERT_TRUE(x.until([&] { return p.their_ack != 0 && p.received.size() == 1000; }, 100000));
     // let the delayed ACK reach the engine, then the second segment
-    (void)exchange(e, by_port, seen, [] { return false; }, 150 * kCyclesPerTick);
+    x.run(150 * kCyclesPerTick);
     e.send_app(22, second);
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() == 2000; }, 200000))
+    ASSERT_TRUE(x.until([&] { return p.received.size() == 2000; }, 200000))
         << "the lost segment was not retransmitted";
     ASSERT_EQ(p.data_segments, 3u);
     EXPECT_EQ(p.data_seqs[2], 2001u) << "the retransmission";
@@ -357,22 +339,17 @@ TEST(EngineTimers, RtoFollowsTheMeasuredRoundTrip) { rto_follows_the_measured_ro
 template <class E>
 void zero_window_is_probed_until_it_opens() {
     E e(options(7));
-    driver::EngineTimers t;
-    t.rto_min = 50;
-    t.rto_initial = 100;
+    driver::EngineTimers t = rto_timers(50, 100);
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000503, kOurIp, 45002, 80};
-    p.mss = 1000;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000503, 45002, 80, 1000);
     p.window = 0;
     p.reassemble = true;
-    install(e, 23, p, 50, 1);
+    x.install(23, p, 50, 1);
     std::mt19937_64 rng(3);
     const Bytes data = random_bytes(rng, 3000);
     e.send_app(23, data);
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.data_segments == 3; }, 200000))
+    ASSERT_TRUE(x.until([&] { return p.data_segments == 3; }, 200000))
         << "probes: " << p.data_segments;
     for (std::size_t i = 0; i < 3; i++) {
         EXPECT_EQ(p.data_lens[i], 1u) << "probe " << i << " carries one byte";
@@ -384,8 +361,7 @@ void zero_window_is_probed_until_it_opens() {
     // the window opens
     p.window = 65535;
     e.send_frame(p.ack_frame());
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
-                         400000))
+    ASSERT_TRUE(x.until([&] { return p.received.size() == data.size(); }, 400000))
         << p.received.size() << " of " << data.size() << " bytes after the window opened";
     EXPECT_TRUE(p.received == data);
     const auto c = read_engine_counters(e);
@@ -404,13 +380,10 @@ TEST(EngineTimers, ZeroWindowIsProbedUntilItOpens) { zero_window_is_probed_until
 template <class E>
 void fast_retransmit_repairs_a_loss() {
     E e(options(9));
-    driver::EngineTimers t;
-    t.rto_min = 1000000;
-    t.rto_initial = 1000000;
+    driver::EngineTimers t = rto_timers(1000000, 1000000);
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000504, kOurIp, 45003, 80};
-    p.mss = 1460;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000504, 45003, 80, 1460);
     p.reassemble = true;
     int segments = 0;
     bool lost = false;
@@ -419,14 +392,11 @@ void fast_retransmit_repairs_a_loss() {
         lost = true;
         return true;
     };
-    install(e, 24, p, 0xFFFFF000u, 1);  // across 2^32
+    x.install(24, p, 0xFFFFF000u, 1);  // across 2^32
     std::mt19937_64 rng(4);
     const Bytes data = random_bytes(rng, 40 * 1460);
     e.send_app(24, data);
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    const bool done = exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
-                               2000000);
+    const bool done = x.until([&] { return p.received.size() == data.size(); }, 2000000);
     if (!done) {
         for (std::size_t i = 0; i < p.data_seqs.size(); i++)
             std::printf("segment %zu: seq %u len %u at cycle %llu\n", i, p.data_seqs[i] - 0xFFFFF001u, p.data_lens[i], (unsigned long long)e.tx_first_cycles[p.data_frames[i]]);
@@ -456,24 +426,18 @@ TEST(EngineTimers512, FastRetransmitRepairsALoss) { fast_retransmit_repairs_a_lo
 template <class E>
 void limited_transmit_repairs_a_loss_in_a_small_flight() {
     E e(options(10));
-    driver::EngineTimers t;
-    t.rto_min = 1000000;
-    t.rto_initial = 1000000;
+    driver::EngineTimers t = rto_timers(1000000, 1000000);
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000505, kOurIp, 45004, 80};
-    p.mss = 1460;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000505, 45004, 80, 1460);
     p.reassemble = true;
     int segments = 0;
     p.drop = [&](uint32_t, uint16_t) { return ++segments == 1; };  // the first, first time
-    install(e, 25, p, 0x7FFFF000u, 1);
+    x.install(25, p, 0x7FFFF000u, 1);
     std::mt19937_64 rng(5);
     const Bytes data = random_bytes(rng, 10 * 1460);
     e.send_app(25, data);
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    const bool done = exchange(e, by_port, seen, [&] { return p.received.size() == data.size(); },
-                               2000000);
+    const bool done = x.until([&] { return p.received.size() == data.size(); }, 2000000);
     const auto c = read_engine_counters(e);
     ASSERT_TRUE(done) << p.received.size() << " of " << data.size() << " bytes; "
                       << c.seg_at(driver::SegOutcome::kDupAck) << " duplicate ACKs, "
@@ -508,37 +472,28 @@ void delayed_acks_follow_the_policy() {
     t.delayed_ack = true;
     t.delack_ticks = 100;
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000505, kOurIp, 45004, 80};
-    p.mss = 1000;  // the session's full-size segment
-    install(e, 25, p, 300, 9000);
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000505, 45004, 80, 1000);  // the session's full-size segment
+    x.install(25, p, 300, 9000);
     std::mt19937_64 rng(5);
     // Sends `len` bytes at the peer's next sequence number (or `seq`); returns the cycle
     // its last beat entered the engine.
     const auto send = [&](std::size_t len, std::optional<uint32_t> seq = std::nullopt) {
-        TcpFrameSpec s;
-        s.src_ip = p.tuple.remote_ip;
-        s.dst_ip = kOurIp;
-        s.src_port = p.tuple.remote_port;
-        s.dst_port = p.tuple.local_port;
-        s.seq = seq.value_or(p.snd_nxt);
-        s.ack = p.rcv_nxt;
-        s.payload = random_bytes(rng, len);
-        if (!seq) p.snd_nxt += uint32_t(len);
+        Bytes payload = random_bytes(rng, len);
+        const Bytes f = seq ? p.data_frame_at(*seq, std::move(payload))
+                            : p.data_frame(std::move(payload));
         const std::size_t n = e.rx_tlast_cycles.size();
-        e.send_frame(build_tcp_frame(s));
+        e.send_frame(f);
         EXPECT_TRUE(e.run_until([&] { return e.rx_tlast_cycles.size() > n; }, 10000));
         return e.rx_tlast_cycles.back();
     };
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
     // Runs until the engine's next ACK (or `cycles`); the cycles from `from` to its
     // first beat, -1 if none came.
     const auto next_ack = [&](uint64_t from, uint64_t cycles) -> int64_t {
         const uint64_t acks = p.pure_acks;
-        const std::size_t frames = seen;
-        if (!exchange(e, by_port, seen, [&] { return p.pure_acks > acks; }, cycles)) return -1;
-        for (std::size_t i = frames; i < seen; i++)
+        const std::size_t frames = x.seen();
+        if (!x.until([&] { return p.pure_acks > acks; }, cycles)) return -1;
+        for (std::size_t i = frames; i < x.seen(); i++)
             if (e.tx_frames[i].size() <= 66) return int64_t(e.tx_first_cycles[i] - from);
         return -1;
     };
@@ -583,20 +538,15 @@ TEST(EngineTimers512, DelayedAcksFollowThePolicy) { delayed_acks_follow_the_poli
 template <class E>
 void removed_session_sends_nothing_more(bool abort) {
     E e(options(abort ? 13 : 15));
-    driver::EngineTimers t;
-    t.rto_min = 50;
-    t.rto_initial = 200;
+    driver::EngineTimers t = rto_timers(50, 200);
     configure_engine(e, kOurMac, kOurIp, t);
-    TcpPeer p;
-    p.tuple = {0x0a000506, kOurIp, 45005, 80};
-    p.mss = 1460;
+    PeerExchange<E> x(e);
+    TcpPeer p = peer_at(0x0a000506, 45005, 80, 1460);
     p.drop = [](uint32_t, uint16_t) { return true; };
-    install(e, 26, p, 9000, 77);
+    x.install(26, p, 9000, 77);
     std::mt19937_64 rng(6);
     e.send_app(26, random_bytes(rng, 1000));
-    std::map<uint32_t, TcpPeer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.data_segments == 1; }, 100000));
+    ASSERT_TRUE(x.until([&] { return p.data_segments == 1; }, 100000));
     const std::size_t frames_before = e.tx_frames.size();
     e.send_command(abort ? Kind::kAbort : Kind::kRemove, 26, 0,
                    driver::table_key_payload(p.tuple));
@@ -608,7 +558,7 @@ void removed_session_sends_nothing_more(bool abort) {
                              uint32_t(m.payload[2]) << 8 | m.payload[3];
     EXPECT_EQ(snd_nxt, 9001u + 1000u);
     // 10 RTOs' worth of time: nothing but (for ABORT) the one RST
-    (void)exchange(e, by_port, seen, [] { return false; }, 2000 * kCyclesPerTick);
+    x.run(2000 * kCyclesPerTick);
     EXPECT_EQ(p.data_segments, 1u) << "the removed session retransmitted";
     ASSERT_EQ(e.tx_frames.size(), frames_before + (abort ? 1 : 0));
     if (abort) {

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <map>
 #include <random>
 
 #include "Vftoe_echo_top_64.h"
@@ -31,10 +30,10 @@ using Engine = EngineSim<Vftoe_engine_64, 64>;
 using Engine512 = EngineSim<Vftoe_engine_512, 512>;
 using EchoTop = EngineSim<Vftoe_echo_top_64, 64>;
 
-using test::exchange;
-using test::install;
 using test::kOurIp;
 using test::kOurMac;
+using test::peer_at;
+using test::PeerExchange;
 using test::random_bytes;
 using Peer = test::TcpPeer;
 
@@ -56,13 +55,11 @@ void app_data_reaches_peers_in_order() {
     const uint16_t mss[] = {536, 1000, 1460, 1460};
     const uint32_t iss[] = {1000, 0xFFFF0000u, 77777, 0x80000000u};
     std::vector<Peer> peers(4);
-    std::map<uint32_t, Peer*> by_port;
     std::vector<Bytes> sent(4);
+    PeerExchange<E> x(e);
     for (uint32_t i = 0; i < 4; i++) {
-        peers[i].tuple = {0x0a000100 + i, kOurIp, uint16_t(41000 + i), 80};
-        peers[i].mss = mss[i];
-        install(e, 100 + i * 37, peers[i], iss[i], 5000 * i);
-        by_port[peers[i].tuple.remote_port] = &peers[i];
+        peers[i] = peer_at(0x0a000100 + i, uint16_t(41000 + i), 80, mss[i]);
+        x.install(100 + i * 37, peers[i], iss[i], 5000 * i);
     }
     for (int k = 0; k < 120; k++) {
         const uint32_t i = uint32_t(rng() % 4);
@@ -70,8 +67,7 @@ void app_data_reaches_peers_in_order() {
         e.send_app(100 + i * 37, b);
         sent[i].insert(sent[i].end(), b.begin(), b.end());
     }
-    std::size_t seen = 0;
-    const bool ok = exchange(e, by_port, seen, [&] {
+    const bool ok = x.until([&] {
         for (uint32_t i = 0; i < 4; i++)
             if (peers[i].received.size() < sent[i].size()) return false;
         return e.inputs_drained();
@@ -85,7 +81,7 @@ void app_data_reaches_peers_in_order() {
         std::printf("session %u: %zu bytes in %llu segments (MSS %u)\n", i, sent[i].size(),
                     (unsigned long long)peers[i].data_segments, mss[i]);
     }
-    EXPECT_EQ(seen, e.tx_frames.size());
+    EXPECT_EQ(x.seen(), e.tx_frames.size());
     const auto c = read_engine_counters(e);
     EXPECT_EQ(c.rx_at(driver::RxReason::kTcp), c.rx_total()) << "every peer ACK was ours";
     uint64_t data_segments = 0;
@@ -105,19 +101,16 @@ void fin_follows_the_queued_data() {
     o.seed = 5;
     E e(o);
     configure_engine(e, kOurMac, kOurIp);
-    Peer p;
-    p.tuple = {0x0a000201, kOurIp, 42000, 80};
-    p.mss = 1460;
-    install(e, 7, p, 4242, 99);
+    Peer p = peer_at(0x0a000201, 42000, 80, 1460);
+    PeerExchange<E> x(e);
+    x.install(7, p, 4242, 99);
     std::mt19937_64 rng(3);
     const Bytes b = random_bytes(rng, 5000);
     e.send_app(7, b);
     ASSERT_TRUE(e.run_until([&] { return e.inputs_drained(); }, 100000));
     e.run(10);
     e.send_command(Kind::kSendFin, 7, 0);
-    std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.fin; }, 2000000)) << "no FIN";
+    ASSERT_TRUE(x.until([&] { return p.fin; }, 2000000)) << "no FIN";
     e.run(2000);
     EXPECT_TRUE(p.received == b);
     EXPECT_EQ(p.rcv_nxt, 4242u + 1 + 5000 + 1) << "the FIN is the byte after the data";
@@ -147,10 +140,9 @@ void echoed_bytes_come_back() {
     o.seed = 8;
     E e(o);
     configure_engine(e, kOurMac, kOurIp);
-    Peer p;
-    p.tuple = {0x0a000301, kOurIp, 43000, 7};
-    p.mss = 1460;
-    install(e, 3, p, 1, 0xFFFFF000u);
+    Peer p = peer_at(0x0a000301, 43000, 7, 1460);
+    PeerExchange<E> x(e);
+    x.install(3, p, 1, 0xFFFFF000u);
     std::mt19937_64 rng(9);
     Bytes sent;
     const uint32_t isn_next = p.snd_nxt;
@@ -186,11 +178,8 @@ void echoed_bytes_come_back() {
         const Bytes payload(sent.begin() + long(off), sent.begin() + long(off + len));
         e.send_frame(p.data_frame(payload));
     };
-    std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen,
-                         [&] { return sent.size() >= 300000 && p.received.size() >= sent.size(); },
-                         20000000, send_more))
+    ASSERT_TRUE(x.until([&] { return sent.size() >= 300000 && p.received.size() >= sent.size(); },
+                        20000000, send_more))
         << "echo incomplete: " << p.received.size() << " of " << sent.size() << " sent, "
         << "the engine ACKed " << p.their_ack - isn_next << " with window " << p.their_wnd;
     EXPECT_TRUE(p.received == sent);
@@ -223,11 +212,9 @@ void data_segment_leaves_at_stated_latency() {
                 o.mem_latency = latency;
                 E e(o);
                 configure_engine(e, kOurMac, kOurIp);
-                Peer p;
-                p.tuple = {0x0a000401, kOurIp, 44000, 80};
-                p.mss = 1460;
+                Peer p = peer_at(0x0a000401, 44000, 80, 1460);
                 const uint32_t iss = 64 * 1000 + lane - 1;  // the payload starts in `lane`
-                install(e, 12, p, iss, 1);
+                test::install(e, 12, p, iss, 1);
                 e.run(20);
                 e.send_app(12, Bytes(payload, 0x5a));
                 ASSERT_TRUE(e.run_until([&] { return !e.tx_frames.empty(); }, 100000));
@@ -260,9 +247,7 @@ void window_update_reopens_the_window() {
     E e(o);
     e.set_app_ready_percent(0);
     configure_engine(e, kOurMac, kOurIp);
-    Peer p;
-    p.tuple = {0x0a000701, kOurIp, 47000, 80};
-    p.mss = 1460;
+    Peer p = peer_at(0x0a000701, 47000, 80, 1460);
     driver::SessionState st;
     st.rcv_nxt = 5001;
     st.rcv_wnd = 8192;
@@ -276,6 +261,8 @@ void window_update_reopens_the_window() {
     p.snd_nxt = 5001;
     p.their_ack = 5001;
     p.their_wnd = 8192;
+    PeerExchange<E> x(e);
+    x.add(p);
     std::mt19937_64 rng(29);
     const Bytes data = random_bytes(rng, 40000);
     std::size_t off = 0;
@@ -288,10 +275,8 @@ void window_update_reopens_the_window() {
         ++segments;
         e.send_frame(p.data_frame(payload));
     };
-    std::map<uint32_t, Peer*> by_port{{p.tuple.remote_port, &p}};
-    std::size_t seen = 0;
     // The window fills: everything sent is acknowledged and no 1000-byte segment fits.
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+    ASSERT_TRUE(x.until([&] {
         return p.their_ack == p.snd_nxt && p.their_wnd < 1000 && off > 0;
     }, 200000, send_more)) << "the window never closed";
     const uint64_t sent_when_closed = segments;
@@ -299,14 +284,14 @@ void window_update_reopens_the_window() {
     const uint64_t acks_before = p.pure_acks;
     // The app catches up: a window update must come with no segment from the peer.
     e.set_app_ready_percent(100);
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] { return p.their_wnd >= 1000; }, 20000))
+    ASSERT_TRUE(x.until([&] { return p.their_wnd >= 1000; }, 20000))
         << "no window update after the app took the data";
     EXPECT_EQ(segments, sent_when_closed) << "the update came unprompted";
     EXPECT_GT(p.pure_acks, acks_before);
     EXPECT_GE(p.their_wnd, 2048u) << "at least WIN_UPDATE_BYTES";
     // The rest flows; with the app keeping up no updates are added.
     const uint64_t acks_resumed = p.pure_acks, segs_resumed = segments;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+    ASSERT_TRUE(x.until([&] {
         return off == data.size() && p.their_ack == p.snd_nxt;
     }, 2000000, send_more));
     e.run(2000);
@@ -330,13 +315,11 @@ TEST(EngineTx, SustainsOneBeatPerCycleWith64ByteFrames) {
     configure_engine(e, kOurMac, kOurIp);
     constexpr int kSessions = 16;
     std::vector<Peer> peers(kSessions);
-    std::map<uint32_t, Peer*> by_port;
     std::vector<Bytes> sent(kSessions);
+    PeerExchange<Engine> x(e);
     for (int i = 0; i < kSessions; i++) {
-        peers[i].tuple = {0x0a000800 + uint32_t(i), kOurIp, uint16_t(48000 + i), 80};
-        peers[i].mss = 10;
-        install(e, 200 + uint32_t(i) * 3, peers[i], 1000u * uint32_t(i), 7);
-        by_port[peers[i].tuple.remote_port] = &peers[i];
+        peers[i] = peer_at(0x0a000800 + uint32_t(i), uint16_t(48000 + i), 80, 10);
+        x.install(200 + uint32_t(i) * 3, peers[i], 1000u * uint32_t(i), 7);
     }
     std::mt19937_64 rng(31);
     for (int k = 0; k < 4000; k++) {
@@ -345,8 +328,7 @@ TEST(EngineTx, SustainsOneBeatPerCycleWith64ByteFrames) {
         e.send_app(200 + uint32_t(i) * 3, b);
         sent[i].insert(sent[i].end(), b.begin(), b.end());
     }
-    std::size_t seen = 0;
-    ASSERT_TRUE(exchange(e, by_port, seen, [&] {
+    ASSERT_TRUE(x.until([&] {
         for (int i = 0; i < kSessions; i++)
             if (peers[i].received.size() < sent[i].size()) return false;
         return true;

@@ -1,34 +1,30 @@
-// Two host Stacks on two Verilated engines, joined back to back by an in-process wire
-// (every frame one engine sends is the other's next received frame), each Stack on its
-// own SimLink, all in one simulated time. A client connects to a server through ARP and
-// the slow path, both sessions are installed host-terminated, data moves both ways at
-// once through APP_DATA / RX_DATA (10 MB each way, 1 MB in the other orders) with
-// SHA-256 equal at both ends, and the connection closes in each order: client first,
-// server first, simultaneous, abort. The side that
-// enters TIME_WAIT has its engine session removed the moment it does (the table empty
-// again, by the engine's own counters) while the TIME_WAIT entry lives on in its host.
+// Two host Stacks on two Verilated engines back to back (stack_pair_fixture.hpp), all in
+// one simulated time. A client connects to a server through ARP and the slow path, both
+// sessions are installed host-terminated, data moves both ways at once through APP_DATA /
+// RX_DATA (10 MB each way, 1 MB in the other orders) with SHA-256 equal at both ends, and
+// the connection closes in each order: client first, server first, simultaneous, abort.
+// The side that enters TIME_WAIT has its engine session removed the moment it does (the
+// table empty again, by the engine's own counters) while the TIME_WAIT entry lives on in
+// its host.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "Vftoe_engine_64.h"
 #include "byte_stream.hpp"
-#include "engine_sim.hpp"
 #include "sha256.hpp"
-#include "sim_link.hpp"
 #include "stack.hpp"
+#include "stack_pair_fixture.hpp"
 
 namespace ftoe::sim {
 namespace {
 
-using Engine = EngineSim<Vftoe_engine_64, 64>;
 using host::SocketId;
 using host::TcpState;
-constexpr uint64_t kClockHz = 156'250'000;
 constexpr uint16_t kPort = 5001;
 
 // Bytes to move each way: `normal`, or FTOE_PAIR_BYTES when set. The engine model runs
@@ -74,76 +70,10 @@ struct Endpoint {
     bool all_sent() const { return sent == total && pending.empty(); }
 };
 
-struct Board {
-    Engine engine;
-    std::unique_ptr<driver::ByteLink> link;
-    std::unique_ptr<host::Stack> stack;
-    explicit Board(EngineSimOptions o) : engine(o) {}
-};
-
-class StackPair : public ::testing::Test {
+class StackPair : public test::StackPairFixture {
 protected:
-    static EngineSimOptions engine_options(uint64_t seed) {
-        EngineSimOptions o;
-        o.deframe_events = false;
-        o.record_cycles = false;
-        o.seed = seed;
-        return o;
-    }
-    static host::StackConfig stack_config(uint8_t last, uint64_t seed) {
-        host::StackConfig c;
-        c.mac = {0x02, 0, 0, 0, 0, last};
-        c.ip = 0x0a000000u | last;
-        c.sessions = 4096;
-        // The engine's receive payload store holds 32 KB for all sessions: a window
-        // within it keeps a fast sender from overrunning it.
-        c.rcv_wnd = 16384;
-        c.seed = seed;
-        return c;
-    }
-
-    void SetUp() override {
-        server_ = std::make_unique<Board>(engine_options(1));
-        client_ = std::make_unique<Board>(engine_options(2));
-        for (Board* b : {server_.get(), client_.get()})
-            b->link = make_sim_link(b->engine, kClockHz, [this] { step_world(); });
-        server_->stack = std::make_unique<host::Stack>(*server_->link, stack_config(1, 11));
-        client_->stack = std::make_unique<host::Stack>(*client_->link, stack_config(2, 22));
-        ASSERT_TRUE(server_->stack->start().ok());
-        ASSERT_TRUE(client_->stack->start().ok());
-    }
-
-    // One cycle of both engines; frames cross the wire whole, in order.
-    void step_world() {
-        server_->engine.step();
-        client_->engine.step();
-        forward(*server_, *client_);
-        forward(*client_, *server_);
-    }
-    static void forward(Board& from, Board& to) {
-        if (from.engine.tx_frames.empty()) return;
-        for (const auto& f : from.engine.tx_frames) to.engine.send_frame(f);
-        from.engine.tx_frames.clear();
-    }
-
-    // Polls both Stacks (stepping the world) until `done` or `budget` of simulated time.
-    bool run(const std::function<bool()>& done, std::chrono::nanoseconds budget,
-             const std::function<void()>& each = {}) {
-        const auto until = server_->link->now() + budget;
-        while (!done()) {
-            if (server_->link->now() >= until) return false;
-            for (Board* b : {server_.get(), client_.get()}) {
-                const auto st = b->stack->poll(std::chrono::microseconds(1));
-                EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
-                if (!st.ok()) return false;
-            }
-            if (each) each();
-        }
-        return true;
-    }
-
     // The engine's connection-table occupancy, read with READ_COUNTERS.
-    uint32_t occupancy(Board& b) {
+    uint32_t occupancy(test::PairBoard& b) {
         const uint64_t before = b.stack->counters().engine_counter_reads;
         EXPECT_TRUE(b.stack->request_engine_counters().ok());
         EXPECT_TRUE(run([&] { return b.stack->counters().engine_counter_reads > before; },
@@ -154,7 +84,6 @@ protected:
     enum class Order { kClientFirst, kServerFirst, kSimultaneous, kAbort };
     void transfer_and_close(Order order, std::size_t bytes);
 
-    std::unique_ptr<Board> server_, client_;
 };
 
 void StackPair::transfer_and_close(Order order, std::size_t bytes) {
@@ -163,7 +92,7 @@ void StackPair::transfer_and_close(Order order, std::size_t bytes) {
     const SocketId l = S.listen(kPort).value();
     Endpoint se(101), ce(202);
     se.total = ce.total = transfer_bytes(bytes);
-    const auto c = C.connect(0x0a000001, kPort);
+    const auto c = C.connect(kServerIp, kPort);
     ASSERT_TRUE(c.ok()) << c.error().message;
     ce.sock = c.value();
     ASSERT_TRUE(run(
@@ -181,7 +110,7 @@ void StackPair::transfer_and_close(Order order, std::size_t bytes) {
     EXPECT_EQ(occupancy(*server_), 1u);
     EXPECT_EQ(occupancy(*client_), 1u);
 
-    const auto t0 = server_->link->now();
+    const auto t0 = now();
     const auto w0 = std::chrono::steady_clock::now();
     const auto moved = [&] {
         se.pump(S);
@@ -193,7 +122,7 @@ void StackPair::transfer_and_close(Order order, std::size_t bytes) {
     ASSERT_TRUE(run(moved, std::chrono::seconds(2)))
         << "server sent " << se.sent << " got " << se.rcvd_hash.bytes() << ", client sent "
         << ce.sent << " got " << ce.rcvd_hash.bytes() << " of " << se.total;
-    const double sim_s = double((server_->link->now() - t0).count()) * 1e-9;
+    const double sim_s = double((now() - t0).count()) * 1e-9;
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     std::printf("[ pair ] %zu bytes each way in %.3f ms simulated (%.2f Gb/s each way), "
@@ -219,7 +148,8 @@ void StackPair::transfer_and_close(Order order, std::size_t bytes) {
     // The first closer's slot is free and its TIME_WAIT entry in place at the moment it
     // enters TIME_WAIT (checked on the first poll that finds it there).
     bool c_tw_checked = false, s_tw_checked = false;
-    const auto check_tw = [&](Board& b, SocketId sock, const host::FourTuple& t, bool& done) {
+    const auto check_tw = [&](test::PairBoard& b, SocketId sock, const host::FourTuple& t,
+                              bool& done) {
         if (done || b.stack->state(sock) != TcpState::kClosed || !b.stack->time_wait().contains(t))
             return;
         done = true;
@@ -255,7 +185,7 @@ void StackPair::transfer_and_close(Order order, std::size_t bytes) {
         EXPECT_EQ(C.error(ce.sock), host::SocketError::kNone);
         EXPECT_EQ(S.error(se.sock), host::SocketError::kNone);
     }
-    for (Board* b : {server_.get(), client_.get()}) {
+    for (test::PairBoard* b : {server_.get(), client_.get()}) {
         EXPECT_EQ(b->stack->free_sessions(), 4096u);
         EXPECT_EQ(occupancy(*b), 0u);
         const auto& ec = *b->stack->engine_counters();

@@ -125,8 +125,14 @@ struct TcpPeer {
     Bytes ack_frame() const { return build_tcp_frame(spec()); }
     // The peer's data segment at its SND.NXT, which moves past it.
     Bytes data_frame(Bytes payload) {
-        TcpFrameSpec s = spec();
+        const uint32_t seq = snd_nxt;
         snd_nxt += uint32_t(payload.size());
+        return data_frame_at(seq, std::move(payload));
+    }
+    // A data segment at `seq` that leaves SND.NXT alone (out of order, or sent again).
+    Bytes data_frame_at(uint32_t seq, Bytes payload) const {
+        TcpFrameSpec s = spec();
+        s.seq = seq;
         s.payload = std::move(payload);
         return build_tcp_frame(s);
     }
@@ -233,6 +239,45 @@ bool exchange(E& e, std::map<uint32_t, TcpPeer*>& by_remote_port, std::size_t& s
     }
     return done();
 }
+
+// A peer at remote_ip:remote_port talking to our local_port, its MSS `mss`.
+inline TcpPeer peer_at(uint32_t remote_ip, uint16_t remote_port, uint16_t local_port,
+                       uint16_t mss) {
+    TcpPeer p;
+    p.tuple = {remote_ip, kOurIp, remote_port, local_port};
+    p.mss = mss;
+    return p;
+}
+
+// exchange() with its bookkeeping kept: the peers the engine talks to (by port) and how
+// many of its MAC TX frames they have been handed. The peers must outlive it.
+template <class E>
+class PeerExchange {
+public:
+    explicit PeerExchange(E& e) : e_(e) {}
+    // exchange() answers for `p` from now on.
+    void add(TcpPeer& p) { by_port_[p.tuple.remote_port] = &p; }
+    // install() of session `sid` for `p`, then add(p).
+    void install(uint32_t sid, TcpPeer& p, uint32_t iss, uint32_t peer_isn) {
+        test::install(e_, sid, p, iss, peer_isn);
+        add(p);
+    }
+    // Until `done` holds (true) or `max_cycles` have passed (false).
+    bool until(const std::function<bool()>& done, uint64_t max_cycles,
+               const std::function<void()>& each_cycle = {}) {
+        return exchange(e_, by_port_, seen_, done, max_cycles, each_cycle);
+    }
+    // `cycles` cycles, whatever happens in them.
+    void run(uint64_t cycles, const std::function<void()>& each_cycle = {}) {
+        (void)until([] { return false; }, cycles, each_cycle);
+    }
+    std::size_t seen() const { return seen_; }
+
+private:
+    E& e_;
+    std::map<uint32_t, TcpPeer*> by_port_;
+    std::size_t seen_ = 0;
+};
 
 inline Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
     Bytes b(n);
