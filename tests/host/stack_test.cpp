@@ -38,6 +38,25 @@ driver::FourTuple engine_tuple(const FourTuple& t) {
     return {t.remote_ip, t.local_ip, t.remote_port, t.local_port};
 }
 
+// The session a handshake installs with no TCP options (the test adds what it saw):
+// the peer's next byte rcv_nxt, our ISS, the peer's window `snd_wnd` (scaled) last
+// updated by its segment at `snd_wl1`; the host's 1 MB receive window and MSS `mss`,
+// host-terminated (Termination::kHost, the default).
+driver::SessionState installed(uint32_t rcv_nxt, uint32_t snd_wl1, uint32_t iss,
+                               uint32_t snd_wnd, uint16_t mss) {
+    driver::SessionState st;
+    st.rcv_nxt = rcv_nxt;
+    st.rcv_wnd = 1u << 20;
+    st.snd_una = st.snd_nxt = iss + 1;
+    st.snd_wnd = st.max_snd_wnd = snd_wnd;
+    st.snd_wl1 = snd_wl1;
+    st.snd_wl2 = iss + 1;
+    st.peer_mac = kPeerMac64;
+    st.mss = mss;
+    st.host_terminated = true;
+    return st;
+}
+
 class StackTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -91,6 +110,40 @@ protected:
         inject(build_arp_frame(kBroadcastMac, m));
         step();
         link.take_sent();
+    }
+    // The peer at port 4000 completes a handshake with the listener on 80 (SYN at 100,
+    // then the final ACK): our ISS and the session of the INSTALL now in flight.
+    struct Handshake {
+        uint32_t iss = 0;
+        uint32_t session = 0;
+    };
+    Handshake handshake_to_install() {
+        send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
+        Handshake h;
+        h.iss = sent().frames.at(0).tcp.seq;
+        send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, h.iss + 1));
+        const Sent s = sent();
+        EXPECT_EQ(s.cmds.size(), 1u) << "the INSTALL";
+        h.session = s.cmds.at(0).session;
+        return h;
+    }
+    // The frames the Stack handed the engine with RX_INJECT since the last look.
+    std::vector<Bytes> injected() {
+        std::vector<Bytes> out;
+        for (const auto& m : link.take_sent())
+            if (m.kind == Kind::kRxInject) out.push_back(m.payload);
+        return out;
+    }
+    // The peer answers the Stack's ARP request.
+    void answer_arp() {
+        ArpMessage reply;
+        reply.op = arp_op::kReply;
+        reply.sender_mac = kPeerMac;
+        reply.sender_ip = kPeerIp;
+        reply.target_mac = kOurMac;
+        reply.target_ip = kOurIp;
+        inject(build_arp_frame(kOurMac, reply));
+        step();
     }
 
     // Commands sent since the last call, with RAW_TX frames parsed (checksums verified).
@@ -268,14 +321,7 @@ TEST_F(StackTest, ConnectResolvesThePeerWithArpBeforeSendingTheSyn) {
     EXPECT_EQ(s.frames[0].arp.target_ip, kPeerIp);
     EXPECT_EQ(s.frames[0].arp.sender_ip, kOurIp);
 
-    ArpMessage reply;
-    reply.op = arp_op::kReply;
-    reply.sender_mac = kPeerMac;
-    reply.sender_ip = kPeerIp;
-    reply.target_mac = kOurMac;
-    reply.target_ip = kOurIp;
-    inject(build_arp_frame(kOurMac, reply));
-    step();
+    answer_arp();
     s = sent();
     ASSERT_EQ(s.frames.size(), 1u);
     const FourTuple t = *stack->tuple(r.value());
@@ -338,21 +384,13 @@ TEST_F(StackTest, SynAckIsAckedAndTheNegotiatedSessionInstalled) {
     ASSERT_EQ(s.cmds.size(), 1u);
     EXPECT_EQ(s.cmds[0].kind, Kind::kInstall);
     EXPECT_LT(s.cmds[0].session, kSessions);
-    driver::SessionState st;
-    st.rcv_nxt = 5556;
-    st.rcv_wnd = 1u << 20;
-    st.snd_una = st.snd_nxt = iss + 1;
-    st.snd_wnd = st.max_snd_wnd = 29200;  // a SYN-ACK's window is never scaled
-    st.snd_wl1 = 5555;
-    st.snd_wl2 = iss + 1;
+    // a SYN-ACK's window is never scaled
+    driver::SessionState st = installed(5556, 5555, iss, 29200, 1400);
     st.snd_wscale = 5;
     st.timestamps = true;
     st.ts_recent = 1000;
-    st.peer_mac = kPeerMac64;
     st.rcv_wscale = 7;
     st.tsval_now = our_tsval + 3;
-    st.mss = 1400;
-    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload, driver::install_payload(engine_tuple(t), st));
     EXPECT_EQ(stack->state(sock), TcpState::kSynSent) << "ESTABLISHED only once installed";
     EXPECT_TRUE(stack->take_events().empty());
@@ -447,17 +485,8 @@ TEST_F(StackTest, SimultaneousOpenGoesThroughSynReceived) {
     expect_tcp(s.frames[0], lport, 80, tcp_bits::kAck, iss + 1, 9001);
     ASSERT_EQ(s.cmds.size(), 1u);
     ASSERT_EQ(s.cmds[0].kind, Kind::kInstall);
-    driver::SessionState st;
-    st.rcv_nxt = 9001;
-    st.rcv_wnd = 1u << 20;
-    st.snd_una = st.snd_nxt = iss + 1;
-    st.snd_wnd = st.max_snd_wnd = 29200;
-    st.snd_wl1 = 9000;
-    st.snd_wl2 = iss + 1;
-    st.peer_mac = kPeerMac64;
+    driver::SessionState st = installed(9001, 9000, iss, 29200, 1200);
     st.tsval_now = stack->ts_now();
-    st.mss = 1200;
-    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload, driver::install_payload(engine_tuple(*stack->tuple(sock)), st));
     link.inject(Kind::kInstalled, s.cmds[0].session, uint16_t(driver::TableResult::kStashed));
     step();
@@ -534,21 +563,12 @@ TEST_F(StackTest, SynToListenerGetsNegotiatedSynAckAndFinalAckInstalls) {
     EXPECT_TRUE(s.frames.empty());
     ASSERT_EQ(s.cmds.size(), 1u);
     ASSERT_EQ(s.cmds[0].kind, Kind::kInstall);
-    driver::SessionState st;
-    st.rcv_nxt = 101;
-    st.rcv_wnd = 1u << 20;
-    st.snd_una = st.snd_nxt = iss + 1;
-    st.snd_wnd = st.max_snd_wnd = 1000u << 3;
-    st.snd_wl1 = 101;
-    st.snd_wl2 = iss + 1;
+    driver::SessionState st = installed(101, 101, iss, 1000u << 3, 1400);
     st.snd_wscale = 3;
     st.timestamps = true;
     st.ts_recent = 5001;
-    st.peer_mac = kPeerMac64;
     st.rcv_wscale = 7;
     st.tsval_now = stack->ts_now();
-    st.mss = 1400;
-    st.host_terminated = true;  // Termination::kHost, the default
     const FourTuple t{kPeerIp, kOurIp, 4000, 80};
     EXPECT_EQ(s.cmds[0].payload, driver::install_payload(engine_tuple(t), st));
     EXPECT_FALSE(stack->accept(l).has_value()) << "not before INSTALLED";
@@ -634,9 +654,7 @@ TEST_F(StackTest, DataBehindTheSynAckIsHeldUntilInstalled) {
     EXPECT_EQ(stack->counters().held_while_installing, 1u);
     link.inject(Kind::kInstalled, session, uint16_t(driver::TableResult::kInserted));
     step();
-    std::vector<Bytes> injected;
-    for (const auto& m : link.take_sent())
-        if (m.kind == Kind::kRxInject) injected.push_back(m.payload);
+    const std::vector<Bytes> injected = this->injected();
     ASSERT_EQ(injected.size(), 1u);
     EXPECT_EQ(injected[0], data);
     EXPECT_EQ(stack->state(r.value()), TcpState::kEstablished);
@@ -648,12 +666,7 @@ TEST_F(StackTest, RstWhileInstallingIsHeldAndInjectedAfterInstalled) {
     make();
     prime_arp();
     (void)stack->listen(80).value();
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
-    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
-    Sent s = sent();
-    ASSERT_EQ(s.cmds.size(), 1u);
-    const uint32_t session = s.cmds[0].session;
+    const uint32_t session = handshake_to_install().session;
     const Bytes rst = build_tcp_frame(from_peer(4000, 80, tcp_bits::kRst, 101, 0));
     inject(rst);
     step();
@@ -661,9 +674,7 @@ TEST_F(StackTest, RstWhileInstallingIsHeldAndInjectedAfterInstalled) {
     EXPECT_EQ(stack->counters().dropped_while_installing, 0u);
     link.inject(Kind::kInstalled, session, uint16_t(driver::TableResult::kInserted));
     step();
-    std::vector<Bytes> injected;
-    for (const auto& m : link.take_sent())
-        if (m.kind == Kind::kRxInject) injected.push_back(m.payload);
+    const std::vector<Bytes> injected = this->injected();
     ASSERT_EQ(injected.size(), 1u);
     EXPECT_EQ(injected[0], rst);
 }
@@ -674,12 +685,8 @@ TEST_F(StackTest, HoldOverflowIsCountedAndAFailedInstallDropsTheHeld) {
     make();
     prime_arp();
     (void)stack->listen(80).value();
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
-    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
-    Sent s = sent();
-    ASSERT_EQ(s.cmds.size(), 1u);
-    const uint32_t session = s.cmds[0].session;
+    const Handshake h = handshake_to_install();
+    const uint32_t iss = h.iss, session = h.session;
     for (std::size_t i = 0; i < kMaxHeldWhileInstalling + 3; i++) {
         TcpSegmentSpec d = from_peer(4000, 80, tcp_bits::kAck | tcp_bits::kPsh,
                                      uint32_t(101 + 10 * i), iss + 1);
@@ -713,17 +720,8 @@ TEST_F(StackTest, SynWithoutOptionsNegotiatesNoneAndMss536) {
     send_peer(ack);
     s = sent();
     ASSERT_EQ(s.cmds.size(), 1u);
-    driver::SessionState st;
-    st.rcv_nxt = 101;
-    st.rcv_wnd = 1u << 20;
-    st.snd_una = st.snd_nxt = iss + 1;
-    st.snd_wnd = st.max_snd_wnd = 2000;
-    st.snd_wl1 = 101;
-    st.snd_wl2 = iss + 1;
-    st.peer_mac = kPeerMac64;
+    driver::SessionState st = installed(101, 101, iss, 2000, 536);
     st.tsval_now = stack->ts_now();
-    st.mss = 536;
-    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload,
               driver::install_payload(engine_tuple({kPeerIp, kOurIp, 4000, 80}), st));
 }
@@ -735,14 +733,7 @@ TEST_F(StackTest, SynAckWaitsForArpWhenThePeerIsUnknown) {
     Sent s = sent();
     ASSERT_EQ(s.frames.size(), 1u);
     EXPECT_EQ(s.frames[0].kind, FrameKind::kArp);
-    ArpMessage reply;
-    reply.op = arp_op::kReply;
-    reply.sender_mac = kPeerMac;
-    reply.sender_ip = kPeerIp;
-    reply.target_mac = kOurMac;
-    reply.target_ip = kOurIp;
-    inject(build_arp_frame(kOurMac, reply));
-    step();
+    answer_arp();
     s = sent();
     ASSERT_EQ(s.frames.size(), 1u);
     expect_tcp(s.frames[0], 80, 4000, tcp_bits::kSyn | tcp_bits::kAck, s.frames[0].tcp.seq, 101);
@@ -855,21 +846,12 @@ TEST_F(StackTest, FullSynBacklogAnswersWithStatelessSynCookies) {
     s = sent();
     EXPECT_TRUE(s.frames.empty());
     ASSERT_EQ(s.cmds.size(), 1u);
-    driver::SessionState st;
-    st.rcv_nxt = 778;
-    st.rcv_wnd = 1u << 20;
-    st.snd_una = st.snd_nxt = sa.tcp.seq + 1;
-    st.snd_wnd = st.max_snd_wnd = 500u << 4;
-    st.snd_wl1 = 778;
-    st.snd_wl2 = sa.tcp.seq + 1;
+    driver::SessionState st = installed(778, 778, sa.tcp.seq, 500u << 4, 1440);
     st.snd_wscale = 4;
     st.timestamps = true;
     st.ts_recent = 10000;
-    st.peer_mac = kPeerMac64;
     st.rcv_wscale = 7;
     st.tsval_now = stack->ts_now();
-    st.mss = 1440;
-    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload,
               driver::install_payload(engine_tuple({kPeerIp, kOurIp, 4001, 80}), st));
     link.inject(Kind::kInstalled, s.cmds[0].session, 0);
@@ -1090,10 +1072,8 @@ TEST_F(StackTest, ClosingAListenerResetsConnectionsNotYetAccepted) {
     make();
     prime_arp();
     SocketId l = stack->listen(80).value();
-    send_peer(from_peer(4000, 80, tcp_bits::kSyn, 100, 0));
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
-    send_peer(from_peer(4000, 80, tcp_bits::kAck, 101, iss + 1));
-    const uint32_t session = sent().cmds.at(0).session;
+    const Handshake h = handshake_to_install();
+    const uint32_t iss = h.iss, session = h.session;
     link.inject(Kind::kInstalled, session, 0);
     step();
     send_peer(from_peer(4001, 80, tcp_bits::kSyn, 300, 0));  // half-open
@@ -1227,17 +1207,9 @@ TEST_F(StackTest, SynCookieWithoutTimestampsCarriesOnlyTheMss) {
     send_peer(from_peer(4000, 80, tcp_bits::kAck, 43, sa.tcp.seq + 1));
     s = sent();
     ASSERT_EQ(s.cmds.size(), 1u);
-    driver::SessionState st;
-    st.rcv_nxt = 43;
-    st.rcv_wnd = 1u << 20;
-    st.snd_una = st.snd_nxt = sa.tcp.seq + 1;
-    st.snd_wnd = st.max_snd_wnd = 29200;
-    st.snd_wl1 = 43;
-    st.snd_wl2 = sa.tcp.seq + 1;
-    st.peer_mac = kPeerMac64;
+    // no MSS option in the SYN
+    driver::SessionState st = installed(43, 43, sa.tcp.seq, 29200, 536);
     st.tsval_now = stack->ts_now();
-    st.mss = 536;  // no MSS option in the SYN
-    st.host_terminated = true;  // Termination::kHost, the default
     EXPECT_EQ(s.cmds[0].payload,
               driver::install_payload(engine_tuple({kPeerIp, kOurIp, 4000, 80}), st));
     link.inject(Kind::kInstalled, s.cmds[0].session, 0);
