@@ -17,6 +17,9 @@
 //   - connection-table occupancy: random 4-tuples installed through INSTALL commands
 //     until inserts fail, occupancy at the first failure and at 0.1% failures;
 //   - simulation speed of the whole engine in cycles per wall-clock second.
+// With --plot DIR, the RX, TX and echo latencies are also measured for payloads from 1
+// to 1460 bytes and drawn against the payload size (DIR/engine_latency.svg, the numbers
+// in DIR/engine_latency.csv).
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -29,6 +32,7 @@
 #include "engine_host_ops.hpp"
 #include "engine_messages.hpp"
 #include "engine_sim.hpp"
+#include "plot.hpp"
 
 namespace ftoe::bench {
 namespace {
@@ -204,9 +208,16 @@ uint64_t echo_turnaround(std::size_t payload) {
         throw std::runtime_error("install failed in an empty table");
     e.run(50);
     e.send_frame(segment(t, 0, payload));
+    // The echo, by its TCP payload length from the headers (not the frame size: a pure
+    // ACK is padded to 60 bytes, as long as a segment with 6 bytes of payload).
     const auto data_frame = [&]() -> int {
-        for (std::size_t i = 0; i < e.tx_frames.size(); i++)
-            if (e.tx_frames[i].size() >= 54 + payload) return int(i);
+        for (std::size_t i = 0; i < e.tx_frames.size(); i++) {
+            const sim::Bytes& f = e.tx_frames[i];
+            if (f.size() < 54) continue;
+            const std::size_t ip_len = std::size_t(f[16]) << 8 | f[17];
+            const std::size_t headers = 20 + 4 * std::size_t(f[46] >> 4);
+            if (ip_len >= headers && ip_len - headers == payload) return int(i);
+        }
         return -1;
     };
     e.run_until([&] { return data_frame() >= 0; }, 100000);
@@ -296,21 +307,64 @@ Occupancy table_occupancy() {
     return o;
 }
 
+// The payload sizes of the latency sweep: 1 byte, then every 64 bytes, then a full MSS.
+std::vector<std::size_t> sweep_payloads() {
+    std::vector<std::size_t> p{1};
+    for (std::size_t b = 64; b < 1460; b += 64) p.push_back(b);
+    p.push_back(1460);
+    return p;
+}
+
+// RX, TX and echo latency over sweep_payloads(), as DIR/engine_latency.{csv,svg}.
+void write_latency_sweep(const std::string& dir) {
+    report::Chart c;
+    c.title = "ftoe_engine latency vs payload (64-bit bus, 156.25 MHz)";
+    c.subtitle = "idle engine, exact cycles (1 cycle = 6.4 ns), DESIGN.md section 7; "
+                 "store-and-forward: a cycle per 8-byte beat";
+    c.x_label = "payload (bytes)";
+    c.y_label = "latency (engine cycles)";
+    report::Series rx{"RX: MAC tlast -> last app byte", {}, {}};
+    report::Series tx{"TX: last app beat -> first MAC beat", {}, {}};
+    report::Series echo{"echo turnaround (on-FPGA echo app)", {}, {}};
+    std::string csv = "payload_bytes,rx_cycles,tx_cycles,echo_cycles,rx_ns,tx_ns,echo_ns\n";
+    for (std::size_t payload : sweep_payloads()) {
+        const uint64_t r = rx_latency(payload), t = tx_latency(payload), e = echo_turnaround(payload);
+        for (auto* s : {&rx, &tx, &echo}) s->x.push_back(double(payload));
+        rx.y.push_back(double(r));
+        tx.y.push_back(double(t));
+        echo.y.push_back(double(e));
+        char line[160];
+        std::snprintf(line, sizeof line, "%zu,%llu,%llu,%llu,%.1f,%.1f,%.1f\n", payload,
+                      (unsigned long long)r, (unsigned long long)t, (unsigned long long)e,
+                      double(r) * 1e9 / kClock64, double(t) * 1e9 / kClock64,
+                      double(e) * 1e9 / kClock64);
+        csv += line;
+    }
+    c.series = {rx, tx, echo};
+    std::string error;
+    if (!report::write_text_file(dir + "/engine_latency.csv", csv, error) ||
+        !report::write_text_file(dir + "/engine_latency.svg", report::render_svg(c), error))
+        throw std::runtime_error(error);
+}
+
 }  // namespace
 
 int run_engine(const std::vector<std::string>& args) {
-    const Options opt(args, {"json", "help"}, {"frames"});
+    const Options opt(args, {"json", "help"}, {"frames", "plot"});
     if (opt.flag("help")) {
-        std::printf("usage: ftoe-bench engine [--frames N] [--json]\n"
+        std::printf("usage: ftoe-bench engine [--frames N] [--plot DIR] [--json]\n"
                     "  Verilated ftoe_engine (64-bit bus, 4096 sessions): receive throughput for\n"
                     "  64/512/1460-byte payloads over installed sessions, RX latency to the app\n"
                     "  stream, TX latency, echo turnaround, transmit throughput, slow-path latency,\n"
                     "  connection-table occupancy, simulation speed.\n"
-                    "  --frames per payload size (default 20000).\n");
+                    "  --frames per payload size (default 20000).\n"
+                    "  --plot DIR: RX/TX/echo latency for payloads 1..1460 B in\n"
+                    "  DIR/engine_latency.svg and .csv (DIR must exist).\n");
         return 0;
     }
     const uint64_t frames = opt.get_uint("frames", 20000, 100, 10000000);
     const bool json = opt.flag("json");
+    const std::string plot_dir = opt.get_directory("plot");
 
     std::vector<Throughput> tp;
     double sim_speed = 0;
@@ -334,6 +388,7 @@ int run_engine(const std::vector<std::string>& args) {
     double min_tx_bpc = 1.0;
     for (const auto& t : txp) min_tx_bpc = std::min(min_tx_bpc, t.beats_per_cycle);
     const Occupancy occ = table_occupancy();
+    if (!plot_dir.empty()) write_latency_sweep(plot_dir);
     const double occ_first = double(occ.at_first_failure) / kSessions;
     const double occ_limit = double(occ.at_limit) / kSessions;
     double min_bpc = 1.0;
@@ -389,6 +444,7 @@ int run_engine(const std::vector<std::string>& args) {
         j.num("table_insert_attempts", occ.attempts);
         j.num("table_insert_failures", occ.failures);
         j.num("sim_cycles_per_s", sim_speed);
+        if (!plot_dir.empty()) j.str("latency_plot", plot_dir + "/engine_latency.svg");
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
@@ -427,6 +483,9 @@ int run_engine(const std::vector<std::string>& args) {
                 100 * occ_limit, (unsigned long long)occ.attempts, (unsigned long long)occ.failures);
     std::printf("\nsimulation speed                                  %s cycles/s\n",
                 si(sim_speed).c_str());
+    if (!plot_dir.empty())
+        std::printf("\nlatency plot: %s/engine_latency.svg (numbers: engine_latency.csv)\n",
+                    plot_dir.c_str());
     return 0;
 }
 

@@ -8,6 +8,8 @@
 //     payload bytes over the time from the first to the last byte the receiver took;
 //   - model speed: engine cycles evaluated per wall-clock second during the bulk run (two
 //     engines, both busy), and simulated cycles per second (idle time skipped included).
+// With --plot DIR the echo run's round trips are drawn as a CDF (ftoe-sim --latency-plot:
+// DIR/system_echo_rtt.svg, one sample per line in DIR/system_echo_rtt.csv).
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -50,20 +52,27 @@ std::string run_sim(const std::string& sim, std::vector<std::string> args) {
 }  // namespace
 
 int run_system(const std::vector<std::string>& args) {
-    const Options o(args, {"json", "help"}, {"sim", "messages", "message-bytes", "bulk-bytes"});
+    const Options o(args, {"json", "help"},
+                    {"sim", "messages", "message-bytes", "bulk-bytes", "plot"});
     if (o.flag("help")) {
         std::printf("usage: ftoe-bench system [--messages N] [--message-bytes N] [--bulk-bytes N] "
-                    "[--sim PATH] [--json]\n");
+                    "[--sim PATH] [--plot DIR] [--json]\n"
+                    "  --plot DIR: the echo round trips as a CDF in DIR/system_echo_rtt.svg\n"
+                    "  and .csv (DIR must exist).\n");
         return 0;
     }
     const std::string sim = o.get("sim", FTOE_SIM_PATH);
     const uint64_t messages = o.get_uint("messages", 200, 10, 1'000'000);
     const uint64_t msg_bytes = o.get_uint("message-bytes", 64, 1, 65536);
     const uint64_t bulk = o.get_uint("bulk-bytes", 2'000'000, 100'000, 1'000'000'000);
+    const std::string plot_dir = o.get_directory("plot");
+    const std::string plot = plot_dir.empty() ? "" : plot_dir + "/system_echo_rtt.svg";
 
-    const std::string echo = run_sim(sim, {"pair", "--app", "echo", "--fpga-app", "--bytes",
-                                           std::to_string(messages * msg_bytes), "--message-bytes",
-                                           std::to_string(msg_bytes)});
+    std::vector<std::string> echo_args = {"pair", "--app", "echo", "--fpga-app", "--bytes",
+                                          std::to_string(messages * msg_bytes), "--message-bytes",
+                                          std::to_string(msg_bytes)};
+    if (!plot.empty()) echo_args.insert(echo_args.end(), {"--latency-plot", plot});
+    const std::string echo = run_sim(sim, echo_args);
     const double rtt_p50 = json_number(echo, "\"board\":\"b\"", "p50");
     const double rtt_p99 = json_number(echo, "\"board\":\"b\"", "p99");
 
@@ -92,6 +101,7 @@ int run_system(const std::vector<std::string>& args) {
             .num("bulk_evaluated_cycles", evaluated)
             .num("bulk_skipped_cycles", skipped)
             .num("bulk_wall_s", wall_s);
+        if (!plot.empty()) j.str("latency_plot", plot);
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
@@ -106,6 +116,7 @@ int run_system(const std::vector<std::string>& args) {
                 si(cycles_per_s).c_str(), si(sim_cycles_per_s).c_str(), wall_s);
     std::printf("  aim: >= 1 M engine cycles per second on one core: %s\n",
                 cycles_per_s >= 1e6 ? "met" : "NOT met");
+    if (!plot.empty()) std::printf("  latency plot: %s (samples: system_echo_rtt.csv)\n", plot.c_str());
     return 0;
 }
 

@@ -51,6 +51,14 @@ std::string Options::get(const std::string& name, const std::string& fallback) c
     return it == values_.end() ? fallback : it->second;
 }
 
+std::string Options::get_directory(const std::string& name) const {
+    const std::string dir = get(name, "");
+    std::error_code ec;
+    if (values_.count(name) && !std::filesystem::is_directory(dir, ec))
+        throw UsageError("--" + name + " wants an existing directory, got '" + dir + "'");
+    return dir;
+}
+
 uint64_t Options::get_uint(const std::string& name, uint64_t fallback, uint64_t min,
                            uint64_t max) const {
     const auto it = values_.find(name);

@@ -25,6 +25,8 @@ public:
     bool flag(const std::string& name) const { return flags_.count(name) != 0; }
     std::string get(const std::string& name, const std::string& fallback) const;
     uint64_t get_uint(const std::string& name, uint64_t fallback, uint64_t min, uint64_t max) const;
+    // An existing directory, or "" when the option is not given.
+    std::string get_directory(const std::string& name) const;
 
 private:
     std::map<std::string, std::string> values_;

@@ -38,6 +38,7 @@
 #include "host_node.hpp"
 #include "http_client.hpp"
 #include "http_server.hpp"
+#include "plot.hpp"
 #include "rx_reason.hpp"
 #include "tap_bridge.hpp"
 #include "tap_device.hpp"
@@ -72,6 +73,9 @@ options:
   --faults-one-way               faults only on frames towards ftoe (tap) / board A (pair)
   --seed N                       seeds the faults, ISNs and model (default 1)
   --pcap PATH                    pair: PATH-a.pcap and PATH-b.pcap; tap: PATH
+  --latency-plot PATH.svg        pair, echo/http: the client's latencies (each message's
+                                 round trip / each request's response time) as a CDF
+                                 in PATH.svg and one sample per line in PATH.csv
   --host-latency-us N            extra USB latency each way (default 0; transfers are
                                  aligned to 125 us microframes)
   --rto-min-ms N                  the engines' minimum retransmission timeout (default
@@ -122,6 +126,7 @@ struct Options {
     LinkFaults faults;
     uint64_t seed = 1;
     std::string pcap;
+    std::string latency_plot;  // PATH.svg
     uint64_t host_latency_us = 0;
     driver::EngineTimers engine_timers;
     double sim_time_s = 30;
@@ -214,6 +219,14 @@ Options parse(int argc, char** argv) {
         else if (a == "--corrupt") o.faults.corrupt = parse_double(a, val(), 0, 1);
         else if (a == "--seed") o.seed = parse_uint(a, val());
         else if (a == "--pcap") o.pcap = val();
+        else if (a == "--latency-plot") {
+            o.latency_plot = val();
+            const std::string ext = ".svg";
+            if (o.latency_plot.size() <= ext.size() ||
+                o.latency_plot.compare(o.latency_plot.size() - ext.size(), ext.size(), ext) != 0)
+                usage_error("--latency-plot wants a file name ending in .svg, got '" +
+                            o.latency_plot + "'");
+        }
         else if (a == "--host-latency-us") o.host_latency_us = parse_uint(a, val());
         else if (a == "--rto-min-ms") {
             const uint64_t ms = parse_uint(a, val());
@@ -242,9 +255,13 @@ Options parse(int argc, char** argv) {
             usage_error("--ip " + ipv4_str(o.ip) + " is not in the Linux side's subnet " +
                         ipv4_str(o.linux_ip & mask) + "/" + std::to_string(o.linux_prefix));
         if (o.connect_to && o.app != "bulk") usage_error("--connect runs the bulk app: add --app bulk");
+        if (!o.latency_plot.empty())
+            usage_error("--latency-plot is for pair mode: in tap mode the clients are Linux's");
     } else {
         if (o.fpga_app && o.app != "echo") usage_error("--fpga-app runs the on-FPGA echo: use --app echo");
         if (o.peer_ip == o.ip) usage_error("--ip and --peer-ip must differ");
+        if (!o.latency_plot.empty() && o.app != "echo" && o.app != "http")
+            usage_error("--latency-plot needs a client that measures latency: --app echo or http");
     }
     return o;
 }
@@ -588,6 +605,43 @@ BoardConfig board_config(const Options& o, uint64_t seed, const std::string& pca
     return c;
 }
 
+// ---- latency plot ----------------------------------------------------------------------
+
+// The pair client's latency samples as a CDF (PATH.svg) and as numbers (PATH.csv, one
+// sample per line in the order they were taken). An error message, or empty.
+std::string write_latency_plot(const Options& o, const AppStats& client) {
+    const std::vector<uint64_t>& ns = client.latency_ns;
+    const bool echo = o.app == "echo";
+    const std::string what = echo ? "round trip per message" : "response time per request";
+    report::Chart c;
+    c.title = "ftoe-sim pair, " + o.app + (o.fpga_app ? " (on-FPGA)" : "") + ": " + what;
+    std::ostringstream sub;
+    sub << ns.size() << (echo ? " messages of " + std::to_string(o.message_bytes) + " B"
+                              : " requests of " + o.http_path)
+        << ", simulated time, seed " << o.seed;
+    if (o.faults.loss || o.faults.reorder || o.faults.duplicate || o.faults.corrupt)
+        sub << ", faults loss " << o.faults.loss << " reorder " << o.faults.reorder
+            << " dup " << o.faults.duplicate << " corrupt " << o.faults.corrupt;
+    c.subtitle = sub.str();
+    c.x_label = "latency (us, simulated)";
+    c.y_label = "fraction of samples <= latency";
+    c.steps = true;
+    // Retransmission timeouts put a tail 1000 times the median: then a log axis.
+    const auto [lo, hi] = std::minmax_element(ns.begin(), ns.end());
+    c.log_x = *lo > 0 && *hi / *lo > 20;
+    if (c.log_x) c.x_label = "latency (us, simulated; log scale)";
+    c.series.push_back(report::cdf("board b (" + ipv4_str(o.peer_ip) + ") " + o.app + " client",
+                                   ns, 1e-3));
+    std::string error;
+    if (!report::write_text_file(o.latency_plot, report::render_svg(c), error)) return error;
+    std::ostringstream csv;
+    csv << "sample,latency_ns\n";
+    for (std::size_t i = 0; i < ns.size(); i++) csv << i << ',' << ns[i] << '\n';
+    const std::string csv_path = o.latency_plot.substr(0, o.latency_plot.size() - 4) + ".csv";
+    if (!report::write_text_file(csv_path, csv.str(), error)) return error;
+    return {};
+}
+
 // ---- pair ------------------------------------------------------------------------------
 
 int run_pair(const Options& o) {
@@ -666,7 +720,14 @@ int run_pair(const Options& o) {
     if (o.app == "discard" && cs.bytes_out != o.bytes * o.connections) problem("discard: short transfer");
     for (const Board* bd : {&a, &b})
         if (auto e = bd->pcap_error()) problem("capture: " + *e);
+    if (!o.latency_plot.empty()) {
+        if (cs.latency_ns.empty()) problem("latency plot: the client took no latency sample");
+        else if (auto e = write_latency_plot(o, cs); !e.empty()) problem("latency plot: " + e);
+    }
     print_report(r, o.json);
+    if (!o.json && !o.latency_plot.empty() && !cs.latency_ns.empty())
+        std::printf("latency plot: %s (samples: %s.csv)\n", o.latency_plot.c_str(),
+                    o.latency_plot.substr(0, o.latency_plot.size() - 4).c_str());
     return r.ok ? 0 : 1;
 }
 
