@@ -41,11 +41,12 @@ module hl_tx (
     // Header bytes 0..13, then their CRC as bytes 14..15 (little-endian).
     wire logic [111:0] hdr14 = {s_evt_arg, s_evt_session, seq_q, s_evt_len, s_evt_kind,
                                 ftoe_pkg::HL_MAGIC};
-    logic [15:0] hcrc;
-    always_comb begin
-        hcrc = ftoe_pkg::HL_CRC16_INIT;
-        for (int i = 0; i < 14; i++) hcrc = ftoe_pkg::crc16_ccitt_byte(hcrc, hdr14[8*i +: 8]);
-    end
+    // The CRC over hdr14, called only under the handshake below: as a free-running
+    // always_comb, a simulator would walk its 112 bit steps every cycle.
+    function automatic logic [15:0] hdr_crc(input logic [111:0] h);
+        hdr_crc = ftoe_pkg::HL_CRC16_INIT;
+        for (int i = 0; i < 14; i++) hdr_crc = ftoe_pkg::crc16_ccitt_byte(hdr_crc, h[8*i +: 8]);
+    endfunction
 
     assign s_evt_ready = state_q == IDLE;
     wire logic evt_hs = s_evt_valid && s_evt_ready;
@@ -68,7 +69,7 @@ module hl_tx (
         end else begin
             case (state_q)
                 IDLE: if (evt_hs) begin
-                    hdr_q   <= {hcrc, hdr14};
+                    hdr_q   <= {hdr_crc(hdr14), hdr14};
                     left_q  <= s_evt_len;
                     idx_q   <= '0;
                     pcrc_q  <= ftoe_pkg::HL_CRC32C_INIT;

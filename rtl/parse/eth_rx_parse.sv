@@ -97,14 +97,21 @@ module eth_rx_parse #(
     wire logic [PW-1:0] pos = in_frame_q ? pos_q : '0;
     wire logic err = (in_frame_q && err_q) || s_axis_tuser;
 
-    logic [8*HDR-1:0] hdr;                       // this frame's header bytes so far, 0 beyond
-    always_comb begin
-        hdr = in_frame_q ? hdr_q : '0;
-        // Header byte i can only be in lane i % NB of beat i / NB: compare beats, not lanes.
-        for (int i = 0; i < HDR; i++)
-            if (pos == PW'((i / NB) * NB))
-                hdr[8*i +: 8] = s_axis_tkeep[i % NB] ? s_axis_tdata[8*(i % NB) +: 8] : 8'h00;
-    end
+    // Header byte i can only be in lane i % NB of beat i / NB: a whole beat is merged at
+    // once (one bus-wide select per beat of the header, not one per byte).
+    localparam int HB = (HDR + NB - 1) / NB;     // beats the header spans (HB*NB > HDR)
+    logic [DATA_W-1:0] kept;                     // this beat, lanes not kept zeroed
+    always_comb
+        for (int lane = 0; lane < NB; lane++)
+            kept[8*lane +: 8] = s_axis_tkeep[lane] ? s_axis_tdata[8*lane +: 8] : 8'h00;
+    wire logic [HB*DATA_W-1:0] hdr_prev = in_frame_q ? (HB*DATA_W)'(hdr_q) : '0;
+    logic [HB*DATA_W-1:0] hdr_beats;
+    always_comb
+        for (int b = 0; b < HB; b++)
+            hdr_beats[DATA_W*b +: DATA_W] = pos == PW'(b * NB) ? kept
+                                                               : hdr_prev[DATA_W*b +: DATA_W];
+    wire logic [8*HDR-1:0] hdr = hdr_beats[8*HDR-1:0];  // this frame's header bytes so far, 0 beyond
+    wire logic unused_hdr = ^hdr_beats[HB*DATA_W-1:8*HDR];  // lanes past the 138 bytes
     always_ff @(posedge clk) begin
         if (beat) begin
             pos_q <= pos[PW-1] ? pos : pos + PW'(NB);

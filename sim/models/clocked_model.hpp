@@ -6,6 +6,9 @@
 // construction, so an input given in cycle c is accepted at the end of cycle c.
 // tick() settles first only when the caller did not: an input changed after settle()
 // still counts, as Verilator evaluates input-driven logic before the clock edge.
+// settle_unchanged() is settle() for a caller that knows no input but clk changed since
+// the last eval(): that eval() left every signal settled for these inputs, so only the
+// clock goes low (one evaluation of the input-driven logic less per such cycle).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +39,16 @@ public:
     void settle() {
         model_->clk = 0;
         model_->eval();
+        settled_ = true;
+    }
+    // Same outputs and same next edge as settle(), without an eval(): only valid when no
+    // input except clk changed since the last eval(). Verilator detects the rising edge
+    // against the clock level its last eval() saw, which a settle() eval() would have set
+    // low: `clock_low_seen` sets it in the model's internals (their names depend on the
+    // Verilator version and need the model's __024root.h, so the owner supplies it).
+    void settle_unchanged(void (*clock_low_seen)(Model&)) {
+        model_->clk = 0;
+        clock_low_seen(*model_);
         settled_ = true;
     }
     void tick() {
