@@ -6,9 +6,11 @@
 // construction, so an input given in cycle c is accepted at the end of cycle c.
 // tick() settles first only when the caller did not: an input changed after settle()
 // still counts, as Verilator evaluates input-driven logic before the clock edge.
-// settle_unchanged() is settle() for a caller that knows no input but clk changed since
-// the last eval(): that eval() left every signal settled for these inputs, so only the
-// clock goes low (one evaluation of the input-driven logic less per such cycle).
+// skip_settle() lowers the clock without an eval(): the next edge still sees this
+// cycle's inputs (Verilator evaluates input-driven logic first in every eval()), but the
+// outputs keep the values of the last eval(), so a caller may read only outputs that no
+// input drives combinationally, or skip only when no input changed (one evaluation of
+// the input-driven logic less per such cycle).
 #pragma once
 
 #include <cstdint>
@@ -41,12 +43,12 @@ public:
         model_->eval();
         settled_ = true;
     }
-    // Same outputs and same next edge as settle(), without an eval(): only valid when no
-    // input except clk changed since the last eval(). Verilator detects the rising edge
-    // against the clock level its last eval() saw, which a settle() eval() would have set
-    // low: `clock_low_seen` sets it in the model's internals (their names depend on the
-    // Verilator version and need the model's __024root.h, so the owner supplies it).
-    void settle_unchanged(void (*clock_low_seen)(Model&)) {
+    // The same next edge as settle(), without an eval() (see the top of the file).
+    // Verilator detects the rising edge against the clock level its last eval() saw,
+    // which a settle() eval() would have set low: `clock_low_seen` sets it in the model's
+    // internals (their names depend on the Verilator version and need the model's
+    // __024root.h, so the owner supplies it).
+    void skip_settle(void (*clock_low_seen)(Model&)) {
         model_->clk = 0;
         clock_low_seen(*model_);
         settled_ = true;

@@ -8,12 +8,15 @@
 // stalls).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <deque>
 #include <functional>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -142,8 +145,15 @@ public:
             }
         }
         mem_.drive(io.m_mem_wr_ready, io.m_mem_rd_ready, io.s_mem_rd_valid, io.s_mem_rd_data);
-        if (clock_low_seen_ && !take_inputs(io)) sim_.settle_unchanged(clock_low_seen_);
-        else sim_.settle();
+        if (!clock_low_seen_) {
+            const OutputSnapshot before = registered_outputs(io);
+            sim_.settle();
+            expect_unchanged(before, registered_outputs(io));
+        } else if (take_inputs(io) && app_go) {
+            sim_.settle();  // s_app_tx_tready follows the offered beat
+        } else {
+            sim_.skip_settle(clock_low_seen_);
+        }
         mem_.sample(io.m_mem_wr_valid, io.m_mem_wr_addr, io.m_mem_wr_data, io.m_mem_wr_strb,
                     io.m_mem_rd_valid, io.m_mem_rd_addr);
         active_ = !inputs_drained() || io.m_mem_wr_valid || io.m_mem_rd_valid ||
@@ -187,9 +197,14 @@ public:
     void run(uint64_t cycles) {
         for (uint64_t i = 0; i < cycles; i++) step();
     }
-    // From now on a cycle whose inputs all equal the last evaluated ones is not settled
-    // with an eval() (ClockedModel::settle_unchanged(hook)); nullptr: every cycle is.
-    void skip_unchanged_settle(void (*clock_low_seen)(Model&)) {
+    // From now on the clock goes low without an eval() (ClockedModel::skip_settle(hook)),
+    // except in a cycle that offers an app TX beat with inputs that changed since the
+    // last eval(): s_app_tx_tready is the one output step() reads before the edge that an
+    // input drives combinationally. Without this call every cycle is settled, and each
+    // settle checks that the other outputs read before the edge kept their values (see
+    // registered_outputs()), so every engine test holds the RTL to what this relies on.
+    // nullptr: every cycle is settled again.
+    void settle_free(void (*clock_low_seen)(Model&)) {
         clock_low_seen_ = clock_low_seen;
         evaluated_ = false;
     }
@@ -216,8 +231,8 @@ public:
     uint64_t last_host_byte_cycle = 0;
 
 private:
-    // Every input port but clk, as the bytes Verilator holds them in.
-    struct InputBytes {
+    // Port values, as the bytes Verilator holds them in.
+    struct PortBytes {
         std::array<uint8_t, 256> b{};  // enough for DATA_W 512
         std::size_t n = 0;
         template <typename T>
@@ -227,15 +242,73 @@ private:
             if (n + sizeof(T) <= b.size()) std::memcpy(b.data() + n, &v, sizeof(T));
             n += sizeof(T);
         }
-        bool operator==(const InputBytes& o) const {
+        bool operator==(const PortBytes& o) const {
             return n == o.n && n <= b.size() && std::memcmp(b.data(), o.b.data(), n) == 0;
         }
     };
+    // The outputs step() reads before the edge, but s_app_tx_tready, each with its name.
+    struct OutputSnapshot {
+        static constexpr std::size_t kMax = 24;
+        PortBytes bytes;
+        std::array<const char*, kMax> names{};
+        std::array<std::size_t, kMax> ends{};  // where each one's bytes end
+        std::size_t count = 0;
+        template <typename T>
+        void put(const char* name, const T& v) {
+            bytes.put(v);
+            if (count < kMax) {
+                names[count] = name;
+                ends[count] = bytes.n;
+            }
+            count++;
+        }
+    };
+    static OutputSnapshot registered_outputs(const Model& io) {
+        OutputSnapshot o;
+        o.put("s_mac_rx_tready", io.s_mac_rx_tready);
+        o.put("s_host_tready", io.s_host_tready);
+        o.put("m_host_tvalid", io.m_host_tvalid);
+        o.put("m_host_tdata", io.m_host_tdata);
+        o.put("m_mac_tx_tvalid", io.m_mac_tx_tvalid);
+        o.put("m_mac_tx_tdata", io.m_mac_tx_tdata);
+        o.put("m_mac_tx_tkeep", io.m_mac_tx_tkeep);
+        o.put("m_mac_tx_tlast", io.m_mac_tx_tlast);
+        o.put("m_mem_wr_valid", io.m_mem_wr_valid);
+        o.put("m_mem_wr_addr", io.m_mem_wr_addr);
+        o.put("m_mem_wr_data", io.m_mem_wr_data);
+        o.put("m_mem_wr_strb", io.m_mem_wr_strb);
+        o.put("m_mem_rd_valid", io.m_mem_rd_valid);
+        o.put("m_mem_rd_addr", io.m_mem_rd_addr);
+        if constexpr (kAppPorts) {
+            o.put("m_app_rx_tvalid", io.m_app_rx_tvalid);
+            o.put("m_app_rx_tdata", io.m_app_rx_tdata);
+            o.put("m_app_rx_tkeep", io.m_app_rx_tkeep);
+            o.put("m_app_rx_tlast", io.m_app_rx_tlast);
+            o.put("m_app_rx_tdest", io.m_app_rx_tdest);
+        }
+        return o;
+    }
+    // Settling with this cycle's inputs changed one of them: the RTL has grown a
+    // combinational path from an input to it, and settle_free() would read it stale.
+    static void expect_unchanged(const OutputSnapshot& before, const OutputSnapshot& after) {
+        if (before.bytes == after.bytes) return;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < std::min(before.count, OutputSnapshot::kMax); i++) {
+            const std::size_t end = before.ends[i];
+            if (std::memcmp(before.bytes.b.data() + start, after.bytes.b.data() + start, end - start) != 0)
+                throw std::logic_error(std::string("EngineSim: output ") + before.names[i] +
+                                       " changed when the clock went low with this cycle's inputs: an"
+                                       " input drives it combinationally, which settle_free() (the"
+                                       " system model's stepping) does not allow");
+            start = end;
+        }
+        throw std::logic_error("EngineSim: more outputs than OutputSnapshot::kMax");
+    }
     // Records the inputs about to be evaluated; false when they equal those of the last
     // evaluation (whoever set them: step() or a caller through io()), so that settling
     // again would change nothing. Every eval() happens in step(), after this call.
     bool take_inputs(const Model& io) {
-        InputBytes in;
+        PortBytes in;
         in.put(io.rst);
         in.put(io.tick);
         in.put(io.s_mac_rx_tdata);
@@ -264,8 +337,8 @@ private:
         evaluated_ = true;
         return changed;
     }
-    void (*clock_low_seen_)(Model&) = nullptr;  // set: skip settling unchanged inputs
-    InputBytes last_inputs_;
+    void (*clock_low_seen_)(Model&) = nullptr;  // set: settle_free()
+    PortBytes last_inputs_;
     bool evaluated_ = false;  // last_inputs_ holds what an eval() saw
 
     struct RxBeat {

@@ -31,8 +31,9 @@ Board::Board(sc_core::sc_module_name name, BoardConfig config)
         if (w.ok()) pcap_ = std::make_unique<PcapWriter>(std::move(w.value()));
         else pcap_error_ = w.error().message;
     }
-    // Cycles with unchanged inputs (most quiet ones) are not settled with an eval().
-    engine_.skip_unchanged_settle(clock_low_seen);
+    // The board reads no output before the edge that an input drives combinationally
+    // (but the app's s_app_tx_tready, which EngineSim settles for): one eval() per cycle.
+    engine_.settle_free(clock_low_seen);
     SC_THREAD(run);
     // Verilated evaluation and the STL use more stack than SystemC's default 64 KiB.
     set_stack_size(16u << 20);
