@@ -55,6 +55,9 @@ protected:
         return true;
     }
 
+    // A 256 KB transfer between a BulkClient and a BulkServer, the client sending or
+    // receiving it.
+    void bulk_256k(uint16_t port, BulkRole client_role, uint64_t seed);
     void http_requests(bool keep_alive);
 
     // Both Stacks hold no engine session any more and saw nothing unexpected.
@@ -116,38 +119,24 @@ TEST_F(HostApps, EchoClientGetsBack64KBytesWithEqualSha256AndLatencyPerMessage) 
 }
 
 TEST_F(HostApps, BulkClientSends256KBytesTheServerReceivesTheSameSha256) {
-    BulkServerOptions so;
-    so.port = 5001;
-    so.transfer = {BulkRole::kReceive, 256 * 1024, 42, true};
-    BulkServer server(so);
-    BulkClientOptions co;
-    co.remote_ip = kServerIp;
-    co.remote_port = 5001;
-    co.transfer = {BulkRole::kSend, 256 * 1024, 42, true};
-    BulkClient client(co);
-    serve(*server_, {&server});
-    serve(*client_, {&client});
-    ASSERT_TRUE(run([&] { return client.done() && server.open_connections() == 0 &&
-                                 server.stats().connections_closed == 1; },
-                    std::chrono::milliseconds(20)))
-        << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
-    EXPECT_EQ(client.stats().error_count(), 0u) << client.stats().describe();
-    EXPECT_EQ(server.stats().error_count(), 0u) << server.stats().describe();
-    EXPECT_EQ(server.stats().bytes_in, 256u * 1024);
-    EXPECT_EQ(client.stats().bytes_out, 256u * 1024);
-    EXPECT_EQ(server.stats().sha256_received, client.stats().sha256_sent);
-    expect_stacks_clean();
+    bulk_256k(5001, BulkRole::kSend, 42);
 }
 
 TEST_F(HostApps, BulkServerSends256KBytesOnAcceptTheClientReceivesTheSameSha256) {
+    bulk_256k(5002, BulkRole::kReceive, 43);
+}
+
+void HostApps::bulk_256k(uint16_t port, BulkRole client_role, uint64_t seed) {
+    constexpr uint64_t kBytes = 256 * 1024;
+    const BulkRole server_role = client_role == BulkRole::kSend ? BulkRole::kReceive : BulkRole::kSend;
     BulkServerOptions so;
-    so.port = 5002;
-    so.transfer = {BulkRole::kSend, 256 * 1024, 43, true};
+    so.port = port;
+    so.transfer = {server_role, kBytes, seed, true};
     BulkServer server(so);
     BulkClientOptions co;
     co.remote_ip = kServerIp;
-    co.remote_port = 5002;
-    co.transfer = {BulkRole::kReceive, 256 * 1024, 43, true};
+    co.remote_port = port;
+    co.transfer = {client_role, kBytes, seed, true};
     BulkClient client(co);
     serve(*server_, {&server});
     serve(*client_, {&client});
@@ -157,8 +146,11 @@ TEST_F(HostApps, BulkServerSends256KBytesOnAcceptTheClientReceivesTheSameSha256)
         << "client: " << client.stats().describe() << "\nserver: " << server.stats().describe();
     EXPECT_EQ(client.stats().error_count(), 0u) << client.stats().describe();
     EXPECT_EQ(server.stats().error_count(), 0u) << server.stats().describe();
-    EXPECT_EQ(client.stats().bytes_in, 256u * 1024);
-    EXPECT_EQ(client.stats().sha256_received, server.stats().sha256_sent);
+    const AppStats& sender = client_role == BulkRole::kSend ? client.stats() : server.stats();
+    const AppStats& receiver = client_role == BulkRole::kSend ? server.stats() : client.stats();
+    EXPECT_EQ(sender.bytes_out, kBytes);
+    EXPECT_EQ(receiver.bytes_in, kBytes);
+    EXPECT_EQ(receiver.sha256_received, sender.sha256_sent);
     expect_stacks_clean();
 }
 
