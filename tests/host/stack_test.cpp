@@ -127,6 +127,20 @@ protected:
         h.session = s.cmds.at(0).session;
         return h;
     }
+    // connect() to kPeerIp:80 once the peer's MAC is known: the socket (in SYN-SENT), its
+    // local port and its ISS, from the SYN taken off the link.
+    struct SynSent {
+        SocketId sock = 0;
+        uint16_t lport = 0;
+        uint32_t iss = 0;
+    };
+    SynSent syn_sent() {
+        SynSent c;
+        c.sock = stack->connect(kPeerIp, 80).value();
+        c.lport = stack->tuple(c.sock)->local_port;
+        c.iss = sent().frames.at(0).tcp.seq;
+        return c;
+    }
     // The frames the Stack handed the engine with RX_INJECT since the last look.
     std::vector<Bytes> injected() {
         std::vector<Bytes> out;
@@ -443,9 +457,7 @@ TEST_F(StackTest, SynIsRetransmittedWithExponentialBackoffThenTimesOut) {
 TEST_F(StackTest, RstWithAcceptableAckRefusesTheConnect) {
     make();
     prime_arp();
-    SocketId sock = stack->connect(kPeerIp, 80).value();
-    const uint16_t lport = stack->tuple(sock)->local_port;
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    const auto [sock, lport, iss] = syn_sent();
     // an ACK that does not ack our SYN: <SEQ=SEG.ACK><CTL=RST>, stay in SYN-SENT
     send_peer(from_peer(80, lport, tcp_bits::kAck, 1, iss + 77));
     Sent s = sent();
@@ -464,9 +476,7 @@ TEST_F(StackTest, RstWithAcceptableAckRefusesTheConnect) {
 TEST_F(StackTest, SimultaneousOpenGoesThroughSynReceived) {
     make();
     prime_arp();
-    SocketId sock = stack->connect(kPeerIp, 80).value();
-    const uint16_t lport = stack->tuple(sock)->local_port;
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    const auto [sock, lport, iss] = syn_sent();
     TcpSegmentSpec syn = from_peer(80, lport, tcp_bits::kSyn, 9000, 0);
     syn.options.has_mss = true;
     syn.options.mss = 1200;
@@ -498,9 +508,7 @@ TEST_F(StackTest, SimultaneousOpenGoesThroughSynReceived) {
 TEST_F(StackTest, CloseInSynReceivedSendsTheFinOnceEstablished) {
     make();
     prime_arp();
-    SocketId sock = stack->connect(kPeerIp, 80).value();
-    const uint16_t lport = stack->tuple(sock)->local_port;
-    const uint32_t iss = sent().frames.at(0).tcp.seq;
+    const auto [sock, lport, iss] = syn_sent();
     send_peer(from_peer(80, lport, tcp_bits::kSyn, 9000, 0));
     ASSERT_EQ(stack->state(sock), TcpState::kSynReceived);
     link.take_sent();
