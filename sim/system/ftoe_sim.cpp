@@ -4,7 +4,7 @@
 //         runs its client. Purely simulated and deterministic: the same options and seed
 //         give byte-identical captures.
 //   tap   one board bridged to a Linux TAP device (--ifname), its host serving the app
-//         on --port (or, with --connect, sending --bytes to a Linux server); simulated
+//         on --port (or, with --connect, running its client against a Linux server); simulated
 //         time is paced against the wall clock (tap_bridge.hpp). Prints a line with
 //         "ready" once it listens, runs until --duration seconds of wall time or SIGINT.
 // Both print a summary (connections, bytes, retransmissions, drops by reason, latency
@@ -58,15 +58,18 @@ options:
   --port N                       its TCP port (default: echo 7, discard 9, bulk 5001, http 80)
   --bytes N                      echo/discard/bulk: bytes to move (default 1000000)
   --message-bytes N              echo: bytes per message (default 1000)
-  --requests N                   http (pair): sequential requests (default 10)
-  --http-path PATH               http (pair): path to fetch (default /bytes/10000)
+  --requests N                   http (pair, tap --connect): sequential requests (default 10)
+  --http-path PATH               http (pair, tap --connect): path to fetch (default
+                                 /bytes/10000)
   --connections N                bulk/discard (pair): connections at once (default 1)
   --fpga-app                     echo (pair): the server's sessions go to the on-FPGA echo
                                  app instead of the host (payload never crosses USB)
   --ip A.B.C.D                   ftoe's address (pair: board A; default 10.0.0.1)
   --peer-ip A.B.C.D              pair: board B's address (default 10.0.0.2)
   --linux-ip A.B.C.D/N           tap: the Linux side's address, set on the TAP
-  --connect A.B.C.D:PORT         tap: ftoe connects out and sends --bytes (app bulk)
+  --connect A.B.C.D:PORT         tap: ftoe is the client of a Linux server: bulk/discard
+                                 send --bytes, echo sends --bytes and checks the echo,
+                                 http makes --requests GETs of --http-path
   --loss P --reorder P --duplicate P --corrupt P
                                  per-frame fault probabilities on the simulated link
                                  (each direction), 0..1 (default 0)
@@ -254,7 +257,6 @@ Options parse(int argc, char** argv) {
         if ((o.linux_ip & mask) != (o.ip & mask))
             usage_error("--ip " + ipv4_str(o.ip) + " is not in the Linux side's subnet " +
                         ipv4_str(o.linux_ip & mask) + "/" + std::to_string(o.linux_prefix));
-        if (o.connect_to && o.app != "bulk") usage_error("--connect runs the bulk app: add --app bulk");
         if (!o.latency_plot.empty())
             usage_error("--latency-plot is for pair mode: in tap mode the clients are Linux's");
     } else {
@@ -767,14 +769,11 @@ int run_tap(const Options& o) {
 
     std::unique_ptr<App> app;
     if (o.connect_to) {
-        BulkClientOptions b;
-        b.remote_ip = o.connect_to->first;
-        b.remote_port = o.connect_to->second;
-        b.connections = o.connections;
-        b.transfer.role = BulkRole::kSend;
-        b.transfer.bytes = o.bytes;
-        b.transfer.seed = o.seed;
-        app = std::make_unique<BulkClient>(b);
+        Options c = o;
+        c.port = o.connect_to->second;
+        // Linux's server only receives: ftoe's bulk client sends, as discard's does.
+        if (c.app == "bulk") c.app = "discard";
+        app = make_client(c, o.connect_to->first);
     } else {
         app = make_server(o);
     }
@@ -785,9 +784,10 @@ int run_tap(const Options& o) {
         if (!announced) {
             announced = true;
             if (o.connect_to)
-                std::printf("ftoe-sim: ready: %s on %s (%s) connecting to %s:%u with app bulk\n",
+                std::printf("ftoe-sim: ready: %s on %s (%s) connecting to %s:%u with app %s\n",
                             ipv4_str(o.ip).c_str(), o.ifname.c_str(), ipv4_str(o.linux_ip).c_str(),
-                            ipv4_str(o.connect_to->first).c_str(), unsigned(o.connect_to->second));
+                            ipv4_str(o.connect_to->first).c_str(), unsigned(o.connect_to->second),
+                            o.app.c_str());
             else
                 std::printf("ftoe-sim: ready: %s listening on port %d (app %s) via %s, Linux side %s/%d\n",
                             ipv4_str(o.ip).c_str(), o.port, o.app.c_str(), o.ifname.c_str(),
@@ -806,7 +806,7 @@ int run_tap(const Options& o) {
     sc_core::sc_start();
     RunReport r;
     r.mode = "tap";
-    r.app = o.connect_to ? "bulk (client)" : o.app;
+    r.app = o.connect_to ? o.app + " (client)" : o.app;
     r.wall_s = seconds_since(w0);
     r.sim_s = sc_core::sc_time_stamp().to_seconds();
     r.boards = {{"ftoe", ipv4_str(o.ip), &board, &host.stack(), &role}};

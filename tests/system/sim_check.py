@@ -12,7 +12,8 @@
       Linux against the simulated board through a TAP, inside a network namespace this
       script creates (unshare --net: it holds only loopback and the TAP, and disappears
       with the process). Needs root: without it, prints why and exits 77 (skipped).
-      Cases: echo, echo-loss, to-linux, curl, server-closes-first.
+      Cases: echo, echo-loss, to-linux, echo-to-linux, http-to-linux, curl,
+      server-closes-first.
 
 Exit 0: passed; 1: failed (each problem printed); 77: skipped.
 """
@@ -252,6 +253,28 @@ def in_netns():
     sys.exit(p.returncode)
 
 
+def listening_socket(port, timeout):
+    """A Linux server socket listening on any address (the TAP's comes up with ftoe-sim),
+    so that ftoe's SYN never finds the port closed."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("0.0.0.0", port))
+    srv.listen(1)
+    srv.settimeout(timeout)
+    return srv
+
+
+def wait_listening(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise Failed("nothing listens on port %d after %d s" % (port, timeout))
+
+
 def echo_from_linux(nbytes, port=7, timeout=600):
     data = byte_stream(77, nbytes)
     got = bytearray()
@@ -295,13 +318,7 @@ def cmd_interop(a):
             raise Failed("no frame was lost: the fault injection did nothing")
     elif a.case == "to-linux":
         n = nbytes or 10_000_000
-        # Listening before ftoe-sim starts (on any address: the TAP's comes with it), so
-        # ftoe's SYN never finds the port closed.
-        srv = socket.socket()
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind(("0.0.0.0", 5001))
-        srv.listen(1)
-        srv.settimeout(a.timeout)
+        srv = listening_socket(5001, a.timeout)
         result = {}
 
         def server():
@@ -332,6 +349,56 @@ def cmd_interop(a):
               % (b["sha256_sent"], result.get("bytes"), result.get("sha")))
         if result.get("sha") != b["sha256_sent"] or result.get("bytes") != n:
             raise Failed("Linux did not receive what ftoe sent" + (": " + result["error"] if "error" in result else ""))
+    elif a.case == "echo-to-linux":
+        # ftoe's echo client against a Linux echo server: the client checks every byte
+        # that comes back (SHA-256) and closes first.
+        srv = listening_socket(7, a.timeout)
+
+        def serve_echo():
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            c.settimeout(a.timeout)
+            while True:
+                chunk = c.recv(1 << 16)
+                if not chunk:
+                    break
+                c.sendall(chunk)
+            c.close()
+
+        threading.Thread(target=serve_echo, daemon=True).start()
+        n = nbytes or 200_000
+        sim = TapSim(a, ["--app", "echo", "--bytes", str(n), "--connect", LINUX_IP + ":7"], pcap)
+        s = sim.finish(interrupt=False, timeout=a.timeout)
+        b = board(s, "ftoe")
+        print("echo-to-linux: ftoe sent %d bytes sha256 %s, got back %d bytes sha256 %s"
+              % (b["bytes_out"], b["sha256_sent"], b["bytes_in"], b["sha256_received"]))
+        if b["bytes_in"] != n or b["sha256_received"] != b["sha256_sent"] or b["connections_closed"] != 1:
+            raise Failed("the echo from Linux differs from what ftoe sent, or the connection stayed open")
+    elif a.case == "http-to-linux":
+        # ftoe's HTTP client fetches a file from Python's http.server (HTTP/1.0: Linux
+        # closes each connection after its response); the client checks each body's hash.
+        n, size = 20, 20000
+        root = os.path.join(a.out, "www")
+        os.makedirs(os.path.join(root, "bytes"), exist_ok=True)
+        with open(os.path.join(root, "bytes", str(size)), "wb") as f:
+            f.write(byte_stream(1, size))
+        httpd = subprocess.Popen([sys.executable, "-m", "http.server", "8080", "--bind", "0.0.0.0",
+                                  "--directory", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_listening(8080)
+            sim = TapSim(a, ["--app", "http", "--requests", str(n), "--http-path", "/bytes/%d" % size,
+                             "--connect", LINUX_IP + ":8080"], pcap)
+            s = sim.finish(interrupt=False, timeout=a.timeout)
+        finally:
+            httpd.kill()
+            httpd.wait()
+        b = board(s, "ftoe")
+        print("http-to-linux: %d responses, %d connections opened, %d closed"
+              % (b["responses"], b["connections_opened"], b["connections_closed"]))
+        if b["responses"] != n or b["connections_opened"] != n or b["connections_closed"] != n:
+            raise Failed("want %d responses on %d connections, all closed" % (n, n))
     elif a.case == "curl":
         sim = TapSim(a, ["--app", "http", "--port", "80"], pcap)
         n, ok = 200, 0
