@@ -691,7 +691,7 @@ void Stack::begin_remove(Conn& c, TcpState after, bool abort) {
 
 void Stack::on_message(const driver::Message& m) {
     switch (m.kind) {
-        case Kind::kSlowPath: on_slow_path(m.payload); break;
+        case Kind::kSlowPath: on_slow_path(driver::RxReason(m.arg), m.payload); break;
         case Kind::kInstalled: on_installed(m); break;
         case Kind::kRemoved: on_removed(m); break;
         case Kind::kPeerFin:
@@ -713,7 +713,7 @@ void Stack::on_message(const driver::Message& m) {
     }
 }
 
-void Stack::on_slow_path(const driver::Bytes& frame) {
+void Stack::on_slow_path(driver::RxReason reason, const driver::Bytes& frame) {
     counters_.frames_in++;
     auto p = parse_frame(frame);
     if (!p) {
@@ -741,7 +741,7 @@ void Stack::on_slow_path(const driver::Bytes& frame) {
         }
         return;
     }
-    if (f.kind == FrameKind::kTcp) on_tcp(f, frame);
+    if (f.kind == FrameKind::kTcp) on_tcp(reason, f, frame);
 }
 
 // A segment for a connection whose INSTALL is in flight: the engine will own it, but its
@@ -750,9 +750,7 @@ void Stack::on_slow_path(const driver::Bytes& frame) {
 // so the engine decides it as its own; anything else is dropped (a pure ACK tells the
 // engine nothing the handshake did not).
 void Stack::hold_while_installing(Conn& c, const ParsedFrame& f, const driver::Bytes& frame) {
-    const bool carries = f.payload_bytes > 0 ||
-                         (f.tcp.flags & (tcp_bits::kFin | tcp_bits::kRst)) != 0;
-    if (!carries || frame.size() > driver::kMaxInject) {
+    if (!worth_injecting(f, frame)) {
         counters_.dropped_while_installing++;
     } else if (c.held.size() >= kMaxHeldWhileInstalling) {
         counters_.install_hold_overflow++;
@@ -762,11 +760,37 @@ void Stack::hold_while_installing(Conn& c, const ParsedFrame& f, const driver::B
     }
 }
 
-void Stack::on_tcp(const ParsedFrame& f, const driver::Bytes& frame) {
+// A segment of an installed connection that missed the engine's table: it reached the
+// engine before the INSTALL did, and its slow-path frame came up the host link behind
+// INSTALLED (command answers go before slow-path frames there). Injected like the held
+// ones, so that the engine decides it; at most kMaxHeldWhileInstalling per connection,
+// so that a frame that keeps missing cannot go round for ever.
+void Stack::inject_late(Conn& c, const ParsedFrame& f, const driver::Bytes& frame) {
+    if (!worth_injecting(f, frame) || c.injected_late >= kMaxHeldWhileInstalling) {
+        counters_.dropped_while_installing++;
+        return;
+    }
+    c.injected_late++;
+    send_cmd(Kind::kRxInject, driver::kNoSession, frame);
+    counters_.rx_injected++;
+    counters_.injected_after_installed++;
+}
+
+// Data, FIN or RST (a pure ACK tells the engine nothing the handshake did not), in a
+// frame RX_INJECT can carry.
+bool Stack::worth_injecting(const ParsedFrame& f, const driver::Bytes& frame) {
+    const bool carries = f.payload_bytes > 0 ||
+                         (f.tcp.flags & (tcp_bits::kFin | tcp_bits::kRst)) != 0;
+    return carries && frame.size() <= driver::kMaxInject;
+}
+
+void Stack::on_tcp(driver::RxReason reason, const ParsedFrame& f, const driver::Bytes& frame) {
     const FourTuple t{f.ip.src, f.ip.dst, f.tcp.src_port, f.tcp.dst_port};
     auto it = by_tuple_.find(t);
     Conn* c = it == by_tuple_.end() ? nullptr : find(it->second);
     if (c && c->installing) return hold_while_installing(*c, f, frame);
+    if (c && c->session && !c->removing && reason == driver::RxReason::kSlowNoSession)
+        return inject_late(*c, f, frame);
     on_tcp_segment(f);
     // The segment that completed a handshake (passive: the final ACK, a cookie's ACK) may
     // carry data: it went to INSTALL's state, its payload waits for the engine whole (the

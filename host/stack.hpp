@@ -80,10 +80,14 @@
 // Data on the slow path before INSTALLED: while a connection's INSTALL is in flight, its
 // segments that carry data, FIN or RST (the final ACK of a passive open may itself carry
 // data; after an active open, the peer's data right behind the SYN-ACK exchange) are held, up to
-// kMaxHeldWhileInstalling (8) per connection in arrival order, and sent to the engine
+// kMaxHeldWhileInstalling (16) per connection in arrival order, and sent to the engine
 // with RX_INJECT on INSTALLED ok, so the engine receives them as from the MAC; on
 // INSTALLED failure they are dropped; more are dropped (StackCounters::
 // held_while_installing, rx_injected, install_hold_overflow, dropped_while_installing).
+// The engine sends command answers before slow-path frames, so segments that missed its
+// table before the INSTALL took effect can come up behind INSTALLED: those (reason
+// SLOW_NO_SESSION, data/FIN/RST) are injected too, up to the same number per connection
+// (injected_after_installed).
 // Known limit: a MAC segment that reaches the engine after INSTALLED but before the
 // injected ones are processed is out of order there and dropped; the peer retransmits it.
 //
@@ -116,6 +120,7 @@
 #include "link.hpp"
 #include "packet.hpp"
 #include "port_allocator.hpp"
+#include "rx_reason.hpp"
 #include "syn_cookie.hpp"
 #include "time_wait_table.hpp"
 
@@ -206,6 +211,9 @@ struct StackCounters {
     // or held and the INSTALL failed)
     uint64_t held_while_installing = 0, rx_injected = 0, install_hold_overflow = 0;
     uint64_t dropped_while_installing = 0;
+    // ... and those that missed the engine's table before its entry existed but came up
+    // the host link after INSTALLED (injected too, counted in rx_injected as well)
+    uint64_t injected_after_installed = 0;
     uint64_t app_data_bytes = 0, rx_data_bytes = 0;  // host-terminated payload, each way
     uint64_t rx_data_discarded = 0;    // bytes after shutdown(kRead) / close(), dropped
     uint64_t stray_rx_data = 0;        // RX_DATA for no host-terminated session
@@ -215,8 +223,10 @@ struct StackCounters {
 };
 
 constexpr std::size_t kRemovedSnapshotBytes = 12;
-// Segments held per connection while its INSTALL is in flight (then RX_INJECT)
-constexpr std::size_t kMaxHeldWhileInstalling = 8;
+// Segments held per connection while its INSTALL is in flight (then RX_INJECT): more
+// than a first flight of RFC 6928's initial window (10 segments) that a peer sends right
+// behind its handshake
+constexpr std::size_t kMaxHeldWhileInstalling = 16;
 
 class Stack {
 public:
@@ -305,6 +315,7 @@ private:
         uint32_t snd_handed = 0;     // sequence number of the next byte for APP_DATA
         uint32_t snd_una = 0;        // SND.UNA as the engine last reported it
         std::vector<Bytes> held;     // segments with data/FIN while INSTALL is in flight
+        std::size_t injected_late = 0;  // segments that missed the table, injected after INSTALLED
     };
 
     Conn* find(SocketId s);
@@ -326,8 +337,10 @@ private:
 
     // slow path
     void on_message(const driver::Message& m);
-    void on_slow_path(const driver::Bytes& frame);
-    void on_tcp(const ParsedFrame& f, const driver::Bytes& frame);
+    void on_slow_path(driver::RxReason reason, const driver::Bytes& frame);
+    void on_tcp(driver::RxReason reason, const ParsedFrame& f, const driver::Bytes& frame);
+    void inject_late(Conn& c, const ParsedFrame& f, const driver::Bytes& frame);
+    static bool worth_injecting(const ParsedFrame& f, const driver::Bytes& frame);
     void on_tcp_segment(const ParsedFrame& f);
     void hold_while_installing(Conn& c, const ParsedFrame& f, const driver::Bytes& frame);
     void on_closed_port(const ParsedFrame& f);

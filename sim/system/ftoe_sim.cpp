@@ -507,7 +507,11 @@ void print_report(const RunReport& r, bool json) {
           << ",\"skipped_cycles\":" << b.board->counters().skipped_cycles
           << ",\"frames_sent\":" << b.board->counters().frames_sent
           << ",\"frames_received\":" << b.board->counters().frames_received
-          << ",\"host_frames_in\":" << sc.frames_in << ",\"host_frames_sent\":" << sc.frames_sent;
+          << ",\"host_frames_in\":" << sc.frames_in << ",\"host_frames_sent\":" << sc.frames_sent
+          << ",\"held_while_installing\":" << sc.held_while_installing
+          << ",\"install_hold_overflow\":" << sc.install_hold_overflow
+          << ",\"injected_after_installed\":" << sc.injected_after_installed
+          << ",\"dropped_while_installing\":" << sc.dropped_while_installing;
         if (!json) {
             std::printf("  board %s (%s), %s: connections opened %llu, accepted %llu, closed %llu "
                         "(%llu with an error), %zu open; bytes in %llu, out %llu\n",
@@ -530,6 +534,13 @@ void print_report(const RunReport& r, bool json) {
             if (s.error_count()) std::printf("    app errors: %s\n", s.describe().c_str());
             std::printf("    TIME_WAIT entries %zu, engine sessions free %zu\n",
                         b.stack->time_wait().size(), b.stack->free_sessions());
+            std::printf("    segments while INSTALL was in flight: %llu held, %llu over the hold "
+                        "limit, %llu up after INSTALLED; %llu injected, %llu dropped\n",
+                        (unsigned long long)sc.held_while_installing,
+                        (unsigned long long)sc.install_hold_overflow,
+                        (unsigned long long)sc.injected_after_installed,
+                        (unsigned long long)sc.rx_injected,
+                        (unsigned long long)sc.dropped_while_installing);
         }
         if (ec) {
             j << ",\"engine\":{\"table_occupancy\":" << ec->table_occupancy
@@ -546,7 +557,19 @@ void print_report(const RunReport& r, bool json) {
                          std::to_string(ec->rx_at(reason));
                 first = false;
             }
+            j << "},\"segments\":{";
+            std::string segs;
+            first = true;
+            for (driver::SegOutcome o : driver::kAllSegOutcomes) {
+                if (ec->seg_at(o) == 0) continue;
+                j << (first ? "" : ",") << "\"" << driver::seg_outcome_name(o) << "\":" << ec->seg_at(o);
+                segs += std::string(first ? "" : ", ") + driver::seg_outcome_name(o) + " " +
+                        std::to_string(ec->seg_at(o));
+                first = false;
+            }
             j << "}}";
+            if (!json)
+                std::printf("    engine segment outcomes: %s\n", segs.empty() ? "none" : segs.c_str());
             if (!json)
                 std::printf("    engine: %llu frames received, %llu data segments sent, %llu "
                             "retransmissions (%llu RTO), %llu ACKs, table occupancy %u; drops: %s\n",

@@ -687,6 +687,42 @@ TEST_F(StackTest, RstWhileInstallingIsHeldAndInjectedAfterInstalled) {
     EXPECT_EQ(injected[0], rst);
 }
 
+// The engine sends INSTALLED before the slow-path frames it queued earlier, so segments
+// that missed its table before the entry existed can reach the Stack after INSTALLED:
+// those that carry something are injected too (at most kMaxHeldWhileInstalling per
+// connection); a pure ACK, and a segment the engine sent up for another reason (it would
+// come straight back), are not.
+TEST_F(StackTest, SegmentsThatMissedTheTableButCameUpAfterInstalledAreInjected) {
+    make();
+    prime_arp();
+    (void)stack->listen(80).value();
+    const Handshake h = handshake_to_install();
+    link.inject(Kind::kInstalled, h.session, uint16_t(driver::TableResult::kInserted));
+    step();
+    link.take_sent();
+    const auto missed = [&](const Bytes& frame, driver::RxReason why) {
+        link.inject(Kind::kSlowPath, driver::kNoSession, uint16_t(why), frame);
+        step();
+    };
+    TcpSegmentSpec d = from_peer(4000, 80, tcp_bits::kAck | tcp_bits::kPsh, 101, h.iss + 1);
+    d.payload = Bytes(100, 0x44);
+    const Bytes data = build_tcp_frame(d);
+    missed(data, driver::RxReason::kSlowNoSession);
+    std::vector<Bytes> got = injected();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], data);
+    EXPECT_EQ(stack->counters().injected_after_installed, 1u);
+    missed(build_tcp_frame(from_peer(4000, 80, tcp_bits::kAck, 201, h.iss + 1)),
+           driver::RxReason::kSlowNoSession);
+    missed(data, driver::RxReason::kSlowTcpOptions);
+    EXPECT_TRUE(injected().empty()) << "a pure ACK, and a frame the table did not miss";
+    EXPECT_EQ(stack->counters().dropped_while_installing, 2u);
+    for (std::size_t i = 1; i < kMaxHeldWhileInstalling + 2; i++) missed(data, driver::RxReason::kSlowNoSession);
+    EXPECT_EQ(injected().size(), kMaxHeldWhileInstalling - 1) << "a frame that keeps missing stops";
+    EXPECT_EQ(stack->counters().injected_after_installed, kMaxHeldWhileInstalling);
+    EXPECT_EQ(stack->counters().dropped_while_installing, 4u);
+}
+
 // At most kMaxHeldWhileInstalling per connection; the rest are dropped and counted. A
 // failed INSTALL drops what was held.
 TEST_F(StackTest, HoldOverflowIsCountedAndAFailedInstallDropsTheHeld) {
