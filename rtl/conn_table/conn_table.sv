@@ -143,10 +143,12 @@ module conn_table #(
     end
     logic             lk_hit;
     logic [SID_W-1:0] lk_sid;
+    // Compared only in a lookup's cycle (the simulated model then skips the 16 key
+    // compares in every other cycle; hit and session are 0 between lookups).
     always_comb begin
         lk_hit = 1'b0;
         lk_sid = '0;
-        for (int s = 0; s < SLOTS; s++) begin
+        if (lk_valid_q) for (int s = 0; s < SLOTS; s++) begin
             if (slot_valid(slot_of(a0_q, 2'(s))) && slot_key(slot_of(a0_q, 2'(s))) == lk_key_q) begin
                 lk_hit = 1'b1;
                 lk_sid = slot_sid(slot_of(a0_q, 2'(s)));
@@ -156,7 +158,7 @@ module conn_table #(
                 lk_sid = slot_sid(slot_of(a1_q, 2'(s)));
             end
         end
-        for (int i = 0; i < STASH; i++) begin
+        if (lk_valid_q) for (int i = 0; i < STASH; i++) begin
             if (slot_valid(stash_q[i]) && slot_key(stash_q[i]) == lk_key_q) begin
                 lk_hit = 1'b1;
                 lk_sid = slot_sid(stash_q[i]);
@@ -230,15 +232,19 @@ module conn_table #(
     end
 
     // Walk step: victim slot = LFSR choice, or the next one not already on the path.
+    // Searched only in WALK, its one user (the simulated model then skips the path
+    // compares in every other cycle).
     wire logic [15:0] lfsr_next = {lfsr_q[0] ^ lfsr_q[2] ^ lfsr_q[3] ^ lfsr_q[5], lfsr_q[15:1]};
     logic       victim_ok;
     logic [1:0] victim;
     always_comb begin
+        logic [1:0] cand;
+        logic       on_path;
         victim_ok = 1'b0;
         victim = '0;
-        for (int k = SLOTS - 1; k >= 0; k--) begin  // smallest k wins
-            logic [1:0] cand;
-            logic       on_path;
+        cand = '0;
+        on_path = 1'b0;
+        if (state_q == WALK) for (int k = SLOTS - 1; k >= 0; k--) begin  // smallest k wins
             cand = 2'(lfsr_next[2:1] + 2'(k));
             on_path = 1'b0;
             for (int i = 0; i < MAX_PATH; i++)
