@@ -149,7 +149,7 @@ public:
             const OutputSnapshot before = registered_outputs(io);
             sim_.settle();
             expect_unchanged(before, registered_outputs(io));
-        } else if (take_inputs(io) && app_go) {
+        } else if (app_go) {
             sim_.settle();  // s_app_tx_tready follows the offered beat
         } else {
             sim_.skip_settle(clock_low_seen_);
@@ -198,16 +198,12 @@ public:
         for (uint64_t i = 0; i < cycles; i++) step();
     }
     // From now on the clock goes low without an eval() (ClockedModel::skip_settle(hook)),
-    // except in a cycle that offers an app TX beat with inputs that changed since the
-    // last eval(): s_app_tx_tready is the one output step() reads before the edge that an
-    // input drives combinationally. Without this call every cycle is settled, and each
+    // except in a cycle that offers an app TX beat: s_app_tx_tready is the one output
+    // step() reads before the edge that an input drives combinationally. Without this call every cycle is settled, and each
     // settle checks that the other outputs read before the edge kept their values (see
     // registered_outputs()), so every engine test holds the RTL to what this relies on.
     // nullptr: every cycle is settled again.
-    void settle_free(void (*clock_low_seen)(Model&)) {
-        clock_low_seen_ = clock_low_seen;
-        evaluated_ = false;
-    }
+    void settle_free(void (*clock_low_seen)(Model&)) { clock_low_seen_ = clock_low_seen; }
     // The app's readiness on app RX from now on (0: it takes nothing).
     void set_app_ready_percent(int percent) { opt_.app_ready_percent = percent; }
     // The host's readiness on the host link's event bytes from now on.
@@ -231,7 +227,7 @@ public:
     uint64_t last_host_byte_cycle = 0;
 
 private:
-    // Port values, as the bytes Verilator holds them in.
+    // Output values, as the bytes Verilator holds them in.
     struct PortBytes {
         std::array<uint8_t, 256> b{};  // enough for DATA_W 512
         std::size_t n = 0;
@@ -304,42 +300,7 @@ private:
         }
         throw std::logic_error("EngineSim: more outputs than OutputSnapshot::kMax");
     }
-    // Records the inputs about to be evaluated; false when they equal those of the last
-    // evaluation (whoever set them: step() or a caller through io()), so that settling
-    // again would change nothing. Every eval() happens in step(), after this call.
-    bool take_inputs(const Model& io) {
-        PortBytes in;
-        in.put(io.rst);
-        in.put(io.tick);
-        in.put(io.s_mac_rx_tdata);
-        in.put(io.s_mac_rx_tkeep);
-        in.put(io.s_mac_rx_tvalid);
-        in.put(io.s_mac_rx_tlast);
-        in.put(io.s_mac_rx_tuser);
-        in.put(io.m_mac_tx_tready);
-        in.put(io.s_host_tdata);
-        in.put(io.s_host_tvalid);
-        in.put(io.m_host_tready);
-        in.put(io.m_mem_wr_ready);
-        in.put(io.m_mem_rd_ready);
-        in.put(io.s_mem_rd_valid);
-        in.put(io.s_mem_rd_data);
-        if constexpr (kAppPorts) {
-            in.put(io.m_app_rx_tready);
-            in.put(io.s_app_tx_tdata);
-            in.put(io.s_app_tx_tkeep);
-            in.put(io.s_app_tx_tvalid);
-            in.put(io.s_app_tx_tlast);
-            in.put(io.s_app_tx_tdest);
-        }
-        const bool changed = !evaluated_ || !(in == last_inputs_);
-        last_inputs_ = in;
-        evaluated_ = true;
-        return changed;
-    }
     void (*clock_low_seen_)(Model&) = nullptr;  // set: settle_free()
-    PortBytes last_inputs_;
-    bool evaluated_ = false;  // last_inputs_ holds what an eval() saw
 
     struct RxBeat {
         Beat beat;

@@ -459,6 +459,20 @@ std::string json_escape(const std::string& s) {
     return r;
 }
 
+// The non-zero counts of `items` (named_count(item) gives {name, count}) as JSON members
+// on `j`; returns them as "NAME n, ..." for the text summary.
+template <typename Item, std::size_t N, typename NamedCount>
+std::string put_counts(std::ostream& j, const Item (&items)[N], NamedCount named_count) {
+    std::string text;
+    for (const Item& item : items) {
+        const auto [name, count] = named_count(item);
+        if (count == 0) continue;
+        j << (text.empty() ? "" : ",") << "\"" << name << "\":" << count;
+        text += std::string(text.empty() ? "" : ", ") + name + " " + std::to_string(count);
+    }
+    return text;
+}
+
 void print_report(const RunReport& r, bool json) {
     uint64_t evaluated = 0, skipped = 0;
     for (const auto& b : r.boards) {
@@ -548,25 +562,13 @@ void print_report(const RunReport& r, bool json) {
               << ",\"retransmissions\":" << ec->retransmissions << ",\"rto_expiries\":" << ec->rto_expiries
               << ",\"acks_sent\":" << ec->acks_sent << ",\"rx_frames\":" << ec->rx_total()
               << ",\"drops\":{";
-            bool first = true;
-            std::string drops;
-            for (driver::RxReason reason : driver::kAllRxReasons) {
-                if (!driver::is_drop(reason) || ec->rx_at(reason) == 0) continue;
-                j << (first ? "" : ",") << "\"" << driver::rx_reason_name(reason) << "\":" << ec->rx_at(reason);
-                drops += std::string(first ? "" : ", ") + driver::rx_reason_name(reason) + " " +
-                         std::to_string(ec->rx_at(reason));
-                first = false;
-            }
+            const std::string drops = put_counts(j, driver::kAllRxReasons, [&](driver::RxReason why) {
+                return std::make_pair(driver::rx_reason_name(why), driver::is_drop(why) ? ec->rx_at(why) : 0);
+            });
             j << "},\"segments\":{";
-            std::string segs;
-            first = true;
-            for (driver::SegOutcome o : driver::kAllSegOutcomes) {
-                if (ec->seg_at(o) == 0) continue;
-                j << (first ? "" : ",") << "\"" << driver::seg_outcome_name(o) << "\":" << ec->seg_at(o);
-                segs += std::string(first ? "" : ", ") + driver::seg_outcome_name(o) + " " +
-                        std::to_string(ec->seg_at(o));
-                first = false;
-            }
+            const std::string segs = put_counts(j, driver::kAllSegOutcomes, [&](driver::SegOutcome o) {
+                return std::make_pair(driver::seg_outcome_name(o), ec->seg_at(o));
+            });
             j << "}}";
             if (!json)
                 std::printf("    engine segment outcomes: %s\n", segs.empty() ? "none" : segs.c_str());
