@@ -211,7 +211,10 @@ module conn_table #(
     always_comb begin
         free0_ok = 1'b0; free1_ok = 1'b0; free0 = '0; free1 = '0;
         match0_ok = 1'b0; match1_ok = 1'b0; match0 = '0; match1 = '0;
-        for (int s = SLOTS - 1; s >= 0; s--) begin  // lowest index wins, as in the reference
+        // Searched only in the states that use them (the simulated model then skips the
+        // compares in every other cycle): the buckets in HOME_CHK, the stash there and in
+        // STASH_PUT. The lowest index wins, as in the reference.
+        if (state_q == HOME_CHK) for (int s = SLOTS - 1; s >= 0; s--) begin
             if (!slot_valid(slot_of(b0_q, 2'(s)))) begin free0_ok = 1'b1; free0 = 2'(s); end
             if (!slot_valid(slot_of(b1_q, 2'(s)))) begin free1_ok = 1'b1; free1 = 2'(s); end
             if (slot_valid(slot_of(b0_q, 2'(s))) && slot_key(slot_of(b0_q, 2'(s))) == key_q) begin
@@ -222,12 +225,13 @@ module conn_table #(
             end
         end
         stash_match_ok = 1'b0; stash_free_ok = 1'b0; stash_match = '0; stash_free = '0;
-        for (int i = STASH - 1; i >= 0; i--) begin
-            if (slot_valid(stash_q[i]) && slot_key(stash_q[i]) == key_q) begin
-                stash_match_ok = 1'b1; stash_match = 3'(i);
+        if (state_q == HOME_CHK || state_q == STASH_PUT)
+            for (int i = STASH - 1; i >= 0; i--) begin
+                if (slot_valid(stash_q[i]) && slot_key(stash_q[i]) == key_q) begin
+                    stash_match_ok = 1'b1; stash_match = 3'(i);
+                end
+                if (!slot_valid(stash_q[i])) begin stash_free_ok = 1'b1; stash_free = 3'(i); end
             end
-            if (!slot_valid(stash_q[i])) begin stash_free_ok = 1'b1; stash_free = 3'(i); end
-        end
         exists = match0_ok || match1_ok || stash_match_ok;
     end
 

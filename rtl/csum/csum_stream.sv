@@ -89,11 +89,13 @@ module csum_stream #(
     wire logic [LW-1:0] lane_hi = clip_to_beat(end_b, pos);
 
     // Words of the beat with out-of-range and tkeep=0 bytes zeroed. Byte 2k of a beat is
-    // at an even frame offset (NB is even), so it is the high byte of word k.
+    // at an even frame offset (NB is even), so it is the high byte of word k. Only in a
+    // beat's cycle, and the tree's stages load only with their beat (clock enables), so
+    // the simulated model skips them between beats.
     logic [NW*SW-1:0] words;
     always_comb begin
         words = '0;
-        for (int k = 0; k < NW; k++) begin
+        if (beat) for (int k = 0; k < NW; k++) begin
             for (int b = 0; b < 2; b++) begin
                 if (s_axis_tkeep[2*k+b] && LW'(2*k+b) >= lane_lo && LW'(2*k+b) < lane_hi)
                     words[k*SW + 8*(1-b) +: 8] = s_axis_tdata[8*(2*k+b) +: 8];
@@ -138,13 +140,17 @@ module csum_stream #(
     logic [TREE_STAGES-1:0] odd_q;   // range starts at an odd offset
 
     always_ff @(posedge clk) begin
-        tree_q[0] <= add_levels(words, 0, LEVELS_PER_STAGE);
-        last_q[0] <= s_axis_tlast;
-        odd_q[0]  <= start_b[0];
+        if (beat) begin
+            tree_q[0] <= add_levels(words, 0, LEVELS_PER_STAGE);
+            last_q[0] <= s_axis_tlast;
+            odd_q[0]  <= start_b[0];
+        end
         for (int s = 1; s < TREE_STAGES; s++) begin
-            tree_q[s] <= add_levels(tree_q[s-1], s * LEVELS_PER_STAGE, LEVELS_PER_STAGE);
-            last_q[s] <= last_q[s-1];
-            odd_q[s]  <= odd_q[s-1];
+            if (valid_q[s-1]) begin
+                tree_q[s] <= add_levels(tree_q[s-1], s * LEVELS_PER_STAGE, LEVELS_PER_STAGE);
+                last_q[s] <= last_q[s-1];
+                odd_q[s]  <= odd_q[s-1];
+            end
         end
     end
 

@@ -100,16 +100,23 @@ module eth_rx_parse #(
     // Header byte i can only be in lane i % NB of beat i / NB: a whole beat is merged at
     // once (one bus-wide select per beat of the header, not one per byte).
     localparam int HB = (HDR + NB - 1) / NB;     // beats the header spans (HB*NB > HDR)
+    // Merged only in a beat's cycle, and everything decoded from it below only in the
+    // tlast cycle (0 otherwise), so the simulated model skips it all between frames.
     logic [DATA_W-1:0] kept;                     // this beat, lanes not kept zeroed
-    always_comb
-        for (int lane = 0; lane < NB; lane++)
-            kept[8*lane +: 8] = s_axis_tkeep[lane] ? s_axis_tdata[8*lane +: 8] : 8'h00;
-    wire logic [HB*DATA_W-1:0] hdr_prev = in_frame_q ? (HB*DATA_W)'(hdr_q) : '0;
-    logic [HB*DATA_W-1:0] hdr_beats;
-    always_comb
-        for (int b = 0; b < HB; b++)
-            hdr_beats[DATA_W*b +: DATA_W] = pos == PW'(b * NB) ? kept
-                                                               : hdr_prev[DATA_W*b +: DATA_W];
+    logic [HB*DATA_W-1:0] hdr_prev, hdr_beats;
+    always_comb begin
+        kept = '0;
+        hdr_prev = '0;
+        hdr_beats = '0;
+        if (beat) begin
+            for (int lane = 0; lane < NB; lane++)
+                kept[8*lane +: 8] = s_axis_tkeep[lane] ? s_axis_tdata[8*lane +: 8] : 8'h00;
+            if (in_frame_q) hdr_prev = (HB*DATA_W)'(hdr_q);
+            for (int b = 0; b < HB; b++)
+                hdr_beats[DATA_W*b +: DATA_W] = pos == PW'(b * NB) ? kept
+                                                                   : hdr_prev[DATA_W*b +: DATA_W];
+        end
+    end
     wire logic [8*HDR-1:0] hdr = hdr_beats[8*HDR-1:0];  // this frame's header bytes so far, 0 beyond
     wire logic unused_hdr = ^hdr_beats[HB*DATA_W-1:8*HDR];  // lanes past the 138 bytes
     always_ff @(posedge clk) begin
@@ -126,7 +133,7 @@ module eth_rx_parse #(
     logic [PW-1:0] len;
     always_comb begin
         len = pos;
-        for (int lane = 0; lane < NB; lane++)
+        if (tail) for (int lane = 0; lane < NB; lane++)
             if (s_axis_tkeep[lane]) len = pos + PW'(lane) + PW'(1);
     end
 
@@ -135,7 +142,11 @@ module eth_rx_parse #(
     wire logic        vlan      = `FTOE_BYTE(hdr, 12) == 8'h81 && `FTOE_BYTE(hdr, 13) == 8'h00;
     wire logic [4:0]  l3        = vlan ? 5'd18 : 5'd14;
     // the IPv4 header's first 20 bytes, behind the tag if there is one
-    wire logic [8*20-1:0] ip    = vlan ? hdr[8*18 +: 8*20] : hdr[8*14 +: 8*20];
+    logic [8*20-1:0] ip;
+    always_comb begin
+        ip = '0;
+        if (tail) ip = vlan ? hdr[8*18 +: 8*20] : hdr[8*14 +: 8*20];
+    end
     wire logic [47:0] dst_mac   = {`FTOE_BYTE(hdr, 0), `FTOE_BYTE(hdr, 1), `FTOE_BYTE(hdr, 2),
                                    `FTOE_BYTE(hdr, 3), `FTOE_BYTE(hdr, 4), `FTOE_BYTE(hdr, 5)};
     wire logic [47:0] src_mac   = {`FTOE_BYTE(hdr, 6), `FTOE_BYTE(hdr, 7), `FTOE_BYTE(hdr, 8),
@@ -160,9 +171,12 @@ module eth_rx_parse #(
     wire logic [3:0] l4_place = 4'(vlan) + ver_ihl[3:0] - 4'd5;
     logic [479:0] tcp;
     always_comb begin
-        tcp = hdr[8*34 +: 480];
-        for (int k = 1; k < 12; k++)
-            if (l4_place == 4'(k)) tcp = hdr[8*(34 + 4*k) +: 480];
+        tcp = '0;
+        if (tail) begin
+            tcp = hdr[8*34 +: 480];
+            for (int k = 1; k < 12; k++)
+                if (l4_place == 4'(k)) tcp = hdr[8*(34 + 4*k) +: 480];
+        end
     end
     wire logic unused_tcp = ^{tcp[8*12 +: 4], tcp[8*16 +: 32]};  // reserved, checksum, urgent
     wire logic [5:0]   doff_bytes = {tcp[8*12+4 +: 4], 2'b00};
@@ -176,8 +190,9 @@ module eth_rx_parse #(
     logic       mid_hit;                         // one between the two checksums failed
     logic [4:0] mid_reason;
     always_comb begin
-        pre_hit = 1'b1;
-        if (err)                                              pre_reason = ftoe_pkg::RX_DROP_MAC_ERROR;
+        pre_hit = tail;                                       // (decoded in the tlast cycle only)
+        if (!tail)                                            pre_reason = ftoe_pkg::RX_TCP;
+        else if (err)                                              pre_reason = ftoe_pkg::RX_DROP_MAC_ERROR;
         else if (len < PW'(l3))                               pre_reason = ftoe_pkg::RX_DROP_RUNT;
         else if (dst_mac != cfg_mac && dst_mac != 48'hFFFF_FFFF_FFFF)
                                                               pre_reason = ftoe_pkg::RX_DROP_NOT_OUR_MAC;
@@ -189,8 +204,9 @@ module eth_rx_parse #(
             pre_hit = 1'b0;
             pre_reason = ftoe_pkg::RX_TCP;
         end
-        mid_hit = 1'b1;
-        if (dst_ip != cfg_ip)                                 mid_reason = ftoe_pkg::RX_DROP_NOT_OUR_IP;
+        mid_hit = tail;
+        if (!tail)                                            mid_reason = ftoe_pkg::RX_TCP;
+        else if (dst_ip != cfg_ip)                                 mid_reason = ftoe_pkg::RX_DROP_NOT_OUR_IP;
         else if (frag != 16'd0)                               mid_reason = ftoe_pkg::RX_SLOW_FRAGMENT;
         else if (protocol == 8'd1)                            mid_reason = ftoe_pkg::RX_SLOW_ICMP;
         else if (protocol != 8'd6)                            mid_reason = ftoe_pkg::RX_SLOW_OTHER_PROTO;
@@ -238,16 +254,21 @@ module eth_rx_parse #(
     localparam int FW = 1 + 5 + 1 + 5 + 16 + 1 + 16 + 48 + 32 + 32 + 16 + 16 + 32 + 32 + 8 + 16 + 16 + 16;
     wire logic [15:0] len16 = len[PW-1] ? 16'hFFFF : len[15:0];
     wire logic [15:0] payload_off = 16'(l3) + 16'(ihl_bytes) + 16'(doff_bytes);
-    wire logic [FW-1:0] fields = {pre_hit, pre_reason, mid_hit, mid_reason, len16, vlan, vlan_tci,
-                                  src_mac, src_ip, dst_ip,
-                                  {`FTOE_BYTE(tcp, 0), `FTOE_BYTE(tcp, 1)},
-                                  {`FTOE_BYTE(tcp, 2), `FTOE_BYTE(tcp, 3)},
-                                  {`FTOE_BYTE(tcp, 4), `FTOE_BYTE(tcp, 5), `FTOE_BYTE(tcp, 6),
-                                   `FTOE_BYTE(tcp, 7)},
-                                  {`FTOE_BYTE(tcp, 8), `FTOE_BYTE(tcp, 9), `FTOE_BYTE(tcp, 10),
-                                   `FTOE_BYTE(tcp, 11)},
-                                  `FTOE_BYTE(tcp, 13), {`FTOE_BYTE(tcp, 14), `FTOE_BYTE(tcp, 15)},
-                                  payload_off, l4_len - 16'(doff_bytes)};
+    logic [FW-1:0] fields;
+    always_comb begin
+        fields = '0;
+        if (tail)
+            fields = {pre_hit, pre_reason, mid_hit, mid_reason, len16, vlan, vlan_tci,
+                      src_mac, src_ip, dst_ip,
+                      {`FTOE_BYTE(tcp, 0), `FTOE_BYTE(tcp, 1)},
+                      {`FTOE_BYTE(tcp, 2), `FTOE_BYTE(tcp, 3)},
+                      {`FTOE_BYTE(tcp, 4), `FTOE_BYTE(tcp, 5), `FTOE_BYTE(tcp, 6),
+                       `FTOE_BYTE(tcp, 7)},
+                      {`FTOE_BYTE(tcp, 8), `FTOE_BYTE(tcp, 9), `FTOE_BYTE(tcp, 10),
+                       `FTOE_BYTE(tcp, 11)},
+                      `FTOE_BYTE(tcp, 13), {`FTOE_BYTE(tcp, 14), `FTOE_BYTE(tcp, 15)},
+                      payload_off, l4_len - 16'(doff_bytes)};
+    end
     logic [FW-1:0] f;
     pipe_delay #(.W(FW), .DEPTH(JOIN)) u_fields_delay (.clk, .d(fields), .q(f));
 

@@ -102,51 +102,58 @@ module tcp_rx_accept #(
         logic wnd_same, una_is_nxt, wl_newer, wnd_over_max, ts_update, ooo, offset_zero;
     } s1_t;
     s1_t a_d, a_q;
+    logic [1:0] valid_q;                        // valid_q[i]: an event in stage i + 2
     always_comb begin
         logic start_in;
-        a_d.tag         = s_tag;
-        a_d.rcv_nxt     = s_rcv_nxt;
-        a_d.rcv_wnd     = s_rcv_wnd;
-        a_d.snd_una     = s_snd_una;
-        a_d.snd_wnd     = s_snd_wnd;
-        a_d.max_snd_wnd = s_max_snd_wnd;
-        a_d.snd_wl1     = s_snd_wl1;
-        a_d.snd_wl2     = s_snd_wl2;
-        a_d.ts_recent   = s_ts_recent;
-        a_d.seq         = s_seq;
-        a_d.ack_no      = s_ack;
-        a_d.tsval       = s_tsval;
-        a_d.wnd_end     = wnd_end;
-        a_d.fin_pos     = s_seq + 32'(s_payload_len);
-        a_d.new_wnd     = new_wnd;
-        a_d.acked       = s_ack - s_snd_una;
-        a_d.offset      = s_rcv_nxt - s_seq;
-        a_d.payload_len = s_payload_len;
-        a_d.fin         = fin;
-        a_d.syn         = syn;
-        a_d.rst_flag    = rst_flag;
-        a_d.ack         = ack;
-        a_d.paws        = s_ts_enabled && s_has_ts && !rst_flag && seq_lt(s_tsval, s_ts_recent);
-        // RFC 9293 §3.10.7.4, the four cases
-        start_in = seq_le(s_rcv_nxt, s_seq) && seq_lt(s_seq, wnd_end);
-        if (seg_len == 32'd0)
-            a_d.acceptable = s_rcv_wnd == 32'd0 ? s_seq == s_rcv_nxt : start_in;
-        else
-            a_d.acceptable = s_rcv_wnd != 32'd0 &&
-                             (start_in || (seq_le(s_rcv_nxt, seg_last) && seq_lt(seg_last, wnd_end)));
-        a_d.seq_is_rcv_nxt = s_seq == s_rcv_nxt;
-        a_d.ack_ok       = seq_le(ack_floor, s_ack) && seq_le(s_ack, s_snd_nxt);
-        a_d.una_lt_ack   = seq_lt(s_snd_una, s_ack);
-        a_d.una_le_ack   = seq_le(s_snd_una, s_ack);
-        a_d.ack_is_una   = s_ack == s_snd_una;
-        a_d.wnd_same     = new_wnd == s_snd_wnd;
-        a_d.una_is_nxt   = s_snd_una == s_snd_nxt;
-        a_d.wl_newer     = seq_lt(s_snd_wl1, s_seq) || (s_snd_wl1 == s_seq && seq_le(s_snd_wl2, s_ack));
-        a_d.wnd_over_max = new_wnd > s_max_snd_wnd;
-        a_d.ts_update    = s_ts_enabled && s_has_ts && seq_le(s_seq, s_rcv_nxt) &&
-                           seq_le(s_ts_recent, s_tsval);
-        a_d.ooo          = seq_lt(s_rcv_nxt, s_seq);
-        a_d.offset_zero  = s_rcv_nxt == s_seq;
+        // Computed only in a segment's cycle, held otherwise (a clock enable): the
+        // simulated model then skips it between segments.
+        a_d = a_q;
+        start_in = '0;
+        if (s_valid) begin
+            a_d.tag         = s_tag;
+            a_d.rcv_nxt     = s_rcv_nxt;
+            a_d.rcv_wnd     = s_rcv_wnd;
+            a_d.snd_una     = s_snd_una;
+            a_d.snd_wnd     = s_snd_wnd;
+            a_d.max_snd_wnd = s_max_snd_wnd;
+            a_d.snd_wl1     = s_snd_wl1;
+            a_d.snd_wl2     = s_snd_wl2;
+            a_d.ts_recent   = s_ts_recent;
+            a_d.seq         = s_seq;
+            a_d.ack_no      = s_ack;
+            a_d.tsval       = s_tsval;
+            a_d.wnd_end     = wnd_end;
+            a_d.fin_pos     = s_seq + 32'(s_payload_len);
+            a_d.new_wnd     = new_wnd;
+            a_d.acked       = s_ack - s_snd_una;
+            a_d.offset      = s_rcv_nxt - s_seq;
+            a_d.payload_len = s_payload_len;
+            a_d.fin         = fin;
+            a_d.syn         = syn;
+            a_d.rst_flag    = rst_flag;
+            a_d.ack         = ack;
+            a_d.paws        = s_ts_enabled && s_has_ts && !rst_flag && seq_lt(s_tsval, s_ts_recent);
+            // RFC 9293 §3.10.7.4, the four cases
+            start_in = seq_le(s_rcv_nxt, s_seq) && seq_lt(s_seq, wnd_end);
+            if (seg_len == 32'd0)
+                a_d.acceptable = s_rcv_wnd == 32'd0 ? s_seq == s_rcv_nxt : start_in;
+            else
+                a_d.acceptable = s_rcv_wnd != 32'd0 &&
+                                 (start_in || (seq_le(s_rcv_nxt, seg_last) && seq_lt(seg_last, wnd_end)));
+            a_d.seq_is_rcv_nxt = s_seq == s_rcv_nxt;
+            a_d.ack_ok       = seq_le(ack_floor, s_ack) && seq_le(s_ack, s_snd_nxt);
+            a_d.una_lt_ack   = seq_lt(s_snd_una, s_ack);
+            a_d.una_le_ack   = seq_le(s_snd_una, s_ack);
+            a_d.ack_is_una   = s_ack == s_snd_una;
+            a_d.wnd_same     = new_wnd == s_snd_wnd;
+            a_d.una_is_nxt   = s_snd_una == s_snd_nxt;
+            a_d.wl_newer     = seq_lt(s_snd_wl1, s_seq) || (s_snd_wl1 == s_seq && seq_le(s_snd_wl2, s_ack));
+            a_d.wnd_over_max = new_wnd > s_max_snd_wnd;
+            a_d.ts_update    = s_ts_enabled && s_has_ts && seq_le(s_seq, s_rcv_nxt) &&
+                               seq_le(s_ts_recent, s_tsval);
+            a_d.ooo          = seq_lt(s_rcv_nxt, s_seq);
+            a_d.offset_zero  = s_rcv_nxt == s_seq;
+        end
     end
 
     // ---- Stage 2: the decision chain, in RFC order ----------------------------------
@@ -162,75 +169,81 @@ module tcp_rx_accept #(
     s2_t b_d, b_q;
     always_comb begin
         logic go;  // past every early return: the ACK and the payload are processed
-        b_d.tag         = a_q.tag;
-        b_d.rcv_nxt     = a_q.rcv_nxt;
-        b_d.rcv_wnd     = a_q.rcv_wnd;
-        b_d.snd_una     = a_q.snd_una;
-        b_d.snd_wnd     = a_q.snd_wnd;
-        b_d.max_snd_wnd = a_q.max_snd_wnd;
-        b_d.snd_wl1     = a_q.snd_wl1;
-        b_d.snd_wl2     = a_q.snd_wl2;
-        b_d.ts_recent   = a_q.ts_recent;
-        b_d.wnd_end     = a_q.wnd_end;
-        b_d.fin_pos     = a_q.fin_pos;
-        b_d.fresh       = 32'(a_q.payload_len) - a_q.offset;
-        b_d.offset      = a_q.offset;
-        b_d.acked       = '0;
-        b_d.payload     = 1'b0;
-        b_d.fin_check   = 1'b0;
-        b_d.fin_if_empty = a_q.offset_zero;
-        b_d.ack_now     = 1'b0;
-        b_d.challenge   = 1'b0;
-        b_d.rst_event   = 1'b0;
-        b_d.syn_event   = 1'b0;
-        b_d.paws        = 1'b0;
-        b_d.oow         = 1'b0;
-        b_d.dup_ack     = 1'b0;
-        b_d.wnd_updated = 1'b0;
-        go = 1'b0;
-        if (a_q.paws) begin
-            b_d.paws = 1'b1;
-            b_d.ack_now = 1'b1;
-        end else if (!a_q.acceptable) begin
-            b_d.oow = 1'b1;
-            b_d.ack_now = !a_q.rst_flag;  // an unacceptable RST is dropped silently
-        end else if (a_q.rst_flag) begin
-            b_d.rst_event = a_q.seq_is_rcv_nxt;   // RFC 5961 §3.2: only the exact one
-            b_d.challenge = !a_q.seq_is_rcv_nxt;
-        end else if (a_q.syn) begin
-            b_d.challenge = 1'b1;                 // RFC 5961 §4.2
-            b_d.syn_event = 1'b1;
-        end else if (!a_q.ack) begin
-            // no ACK bit: dropped
-        end else if (!a_q.ack_ok) begin
-            b_d.challenge = 1'b1;                 // RFC 5961 §5.2
-        end else begin
-            go = 1'b1;
-        end
-        if (go) begin
-            if (a_q.una_lt_ack) begin
-                b_d.acked = a_q.acked;
-                b_d.snd_una = a_q.ack_no;
+        // Computed only in a segment's cycle, held otherwise (a clock enable): the
+        // simulated model then skips it between segments.
+        b_d = b_q;
+        go = '0;
+        if (valid_q[0]) begin
+            b_d.tag         = a_q.tag;
+            b_d.rcv_nxt     = a_q.rcv_nxt;
+            b_d.rcv_wnd     = a_q.rcv_wnd;
+            b_d.snd_una     = a_q.snd_una;
+            b_d.snd_wnd     = a_q.snd_wnd;
+            b_d.max_snd_wnd = a_q.max_snd_wnd;
+            b_d.snd_wl1     = a_q.snd_wl1;
+            b_d.snd_wl2     = a_q.snd_wl2;
+            b_d.ts_recent   = a_q.ts_recent;
+            b_d.wnd_end     = a_q.wnd_end;
+            b_d.fin_pos     = a_q.fin_pos;
+            b_d.fresh       = 32'(a_q.payload_len) - a_q.offset;
+            b_d.offset      = a_q.offset;
+            b_d.acked       = '0;
+            b_d.payload     = 1'b0;
+            b_d.fin_check   = 1'b0;
+            b_d.fin_if_empty = a_q.offset_zero;
+            b_d.ack_now     = 1'b0;
+            b_d.challenge   = 1'b0;
+            b_d.rst_event   = 1'b0;
+            b_d.syn_event   = 1'b0;
+            b_d.paws        = 1'b0;
+            b_d.oow         = 1'b0;
+            b_d.dup_ack     = 1'b0;
+            b_d.wnd_updated = 1'b0;
+            go = 1'b0;
+            if (a_q.paws) begin
+                b_d.paws = 1'b1;
+                b_d.ack_now = 1'b1;
+            end else if (!a_q.acceptable) begin
+                b_d.oow = 1'b1;
+                b_d.ack_now = !a_q.rst_flag;  // an unacceptable RST is dropped silently
+            end else if (a_q.rst_flag) begin
+                b_d.rst_event = a_q.seq_is_rcv_nxt;   // RFC 5961 §3.2: only the exact one
+                b_d.challenge = !a_q.seq_is_rcv_nxt;
+            end else if (a_q.syn) begin
+                b_d.challenge = 1'b1;                 // RFC 5961 §4.2
+                b_d.syn_event = 1'b1;
+            end else if (!a_q.ack) begin
+                // no ACK bit: dropped
+            end else if (!a_q.ack_ok) begin
+                b_d.challenge = 1'b1;                 // RFC 5961 §5.2
             end else begin
-                b_d.dup_ack = a_q.ack_is_una && a_q.payload_len == 16'd0 && !a_q.fin &&
-                              a_q.wnd_same && !a_q.una_is_nxt;  // RFC 5681 §2
+                go = 1'b1;
             end
-            if (a_q.una_le_ack && a_q.wl_newer) begin
-                b_d.wnd_updated = !a_q.wnd_same;
-                b_d.snd_wnd = a_q.new_wnd;
-                b_d.snd_wl1 = a_q.seq;
-                b_d.snd_wl2 = a_q.ack_no;
-                if (a_q.wnd_over_max) b_d.max_snd_wnd = a_q.new_wnd;
-            end
-            if (a_q.ts_update) b_d.ts_recent = a_q.tsval;
-            if (a_q.payload_len != 16'd0) begin
-                if (a_q.ooo) b_d.ack_now = 1'b1;  // out of order: immediate duplicate ACK
-                else begin
-                    b_d.payload = 1'b1;
+            if (go) begin
+                if (a_q.una_lt_ack) begin
+                    b_d.acked = a_q.acked;
+                    b_d.snd_una = a_q.ack_no;
+                end else begin
+                    b_d.dup_ack = a_q.ack_is_una && a_q.payload_len == 16'd0 && !a_q.fin &&
+                                  a_q.wnd_same && !a_q.una_is_nxt;  // RFC 5681 §2
+                end
+                if (a_q.una_le_ack && a_q.wl_newer) begin
+                    b_d.wnd_updated = !a_q.wnd_same;
+                    b_d.snd_wnd = a_q.new_wnd;
+                    b_d.snd_wl1 = a_q.seq;
+                    b_d.snd_wl2 = a_q.ack_no;
+                    if (a_q.wnd_over_max) b_d.max_snd_wnd = a_q.new_wnd;
+                end
+                if (a_q.ts_update) b_d.ts_recent = a_q.tsval;
+                if (a_q.payload_len != 16'd0) begin
+                    if (a_q.ooo) b_d.ack_now = 1'b1;  // out of order: immediate duplicate ACK
+                    else begin
+                        b_d.payload = 1'b1;
+                        b_d.fin_check = a_q.fin;
+                    end
+                end else begin
                     b_d.fin_check = a_q.fin;
                 end
-            end else begin
-                b_d.fin_check = a_q.fin;
             end
         end
     end
@@ -253,33 +266,34 @@ module tcp_rx_accept #(
     always_ff @(posedge clk) begin
         a_q <= a_d;
         b_q <= b_d;
-        m_tag              <= b_q.tag;
-        m_next_rcv_nxt     <= fin_in_order ? rcv_nxt_after + 32'd1 : rcv_nxt_after;
-        m_next_rcv_wnd     <= b_q.payload ? (clipped ? 32'd0 : room[31:0]) : b_q.rcv_wnd;
-        m_next_snd_una     <= b_q.snd_una;
-        m_next_snd_wnd     <= b_q.snd_wnd;
-        m_next_max_snd_wnd <= b_q.max_snd_wnd;
-        m_next_snd_wl1     <= b_q.snd_wl1;
-        m_next_snd_wl2     <= b_q.snd_wl2;
-        m_next_ts_recent   <= b_q.ts_recent;
-        m_deliver          <= b_q.payload && take != 32'd0;
-        m_deliver_offset   <= b_q.offset[15:0];
-        m_deliver_len      <= take[15:0];
-        m_ack_now          <= b_q.ack_now || fin_in_order ||
-                              (b_q.payload && (b_q.offset != 32'd0 || clipped));
-        m_ack_due          <= b_q.payload && take != 32'd0;
-        m_challenge_ack    <= b_q.challenge;
-        m_rst_event        <= b_q.rst_event;
-        m_syn_event        <= b_q.syn_event;
-        m_fin_event        <= fin_in_order;
-        m_paws_drop        <= b_q.paws;
-        m_out_of_window    <= b_q.oow;
-        m_acked            <= b_q.acked;
-        m_dup_ack          <= b_q.dup_ack;
-        m_window_updated   <= b_q.wnd_updated;
+        if (valid_q[1]) begin  // the outputs hold between segments
+            m_tag              <= b_q.tag;
+            m_next_rcv_nxt     <= fin_in_order ? rcv_nxt_after + 32'd1 : rcv_nxt_after;
+            m_next_rcv_wnd     <= b_q.payload ? (clipped ? 32'd0 : room[31:0]) : b_q.rcv_wnd;
+            m_next_snd_una     <= b_q.snd_una;
+            m_next_snd_wnd     <= b_q.snd_wnd;
+            m_next_max_snd_wnd <= b_q.max_snd_wnd;
+            m_next_snd_wl1     <= b_q.snd_wl1;
+            m_next_snd_wl2     <= b_q.snd_wl2;
+            m_next_ts_recent   <= b_q.ts_recent;
+            m_deliver          <= b_q.payload && take != 32'd0;
+            m_deliver_offset   <= b_q.offset[15:0];
+            m_deliver_len      <= take[15:0];
+            m_ack_now          <= b_q.ack_now || fin_in_order ||
+                                  (b_q.payload && (b_q.offset != 32'd0 || clipped));
+            m_ack_due          <= b_q.payload && take != 32'd0;
+            m_challenge_ack    <= b_q.challenge;
+            m_rst_event        <= b_q.rst_event;
+            m_syn_event        <= b_q.syn_event;
+            m_fin_event        <= fin_in_order;
+            m_paws_drop        <= b_q.paws;
+            m_out_of_window    <= b_q.oow;
+            m_acked            <= b_q.acked;
+            m_dup_ack          <= b_q.dup_ack;
+            m_window_updated   <= b_q.wnd_updated;
+        end
     end
 
-    logic [1:0] valid_q;
     always_ff @(posedge clk) begin
         if (rst) begin
             valid_q <= '0;

@@ -190,12 +190,21 @@ module tx_buf_rd #(
         f_last = rcnt_q == f_n - NW'(1);
         // a zero-length request waiting at the fill pointer completes at once
         f_zero = alloc_q[f_ptr] && !filled_q[f_ptr] && f_n == '0;
-        f_join = {s_rd_data, prev_q} >> {f_a, 3'b000};
-        fl_join = {{DATA_W{1'b0}}, prev_q} >> {flush_a_q, 3'b000};
-        // bytes of this memory word inside the payload
-        for (int i = 0; i < B; i++)
-            f_mask[i] = (rcnt_q != '0 || BW'(i) >= f_a) && (!f_last || lastk_q[f_ptr][i]);
-        for (int i = 0; i < B; i++) f_masked[8*i +: 8] = f_mask[i] ? s_rd_data[8*i +: 8] : 8'd0;
+        // The realigning shifts and the mask only in a cycle that uses them (a response;
+        // a flush), so the simulated model skips them in every other cycle.
+        f_join = '0;
+        fl_join = '0;
+        f_mask = '0;
+        f_masked = '0;
+        if (s_rd_valid) begin
+            f_join = {s_rd_data, prev_q} >> {f_a, 3'b000};
+            // bytes of this memory word inside the payload
+            for (int i = 0; i < B; i++)
+                f_mask[i] = (rcnt_q != '0 || BW'(i) >= f_a) && (!f_last || lastk_q[f_ptr][i]);
+            for (int i = 0; i < B; i++)
+                f_masked[8*i +: 8] = f_mask[i] ? s_rd_data[8*i +: 8] : 8'd0;
+        end
+        if (flush_q) fl_join = {{DATA_W{1'b0}}, prev_q} >> {flush_a_q, 3'b000};
         st_we = 1'b0;
         st_waddr = base_q[f_ptr] + SAW'(rcnt_q - NW'(1));
         st_wdata = f_join[DATA_W-1:0];
@@ -227,7 +236,7 @@ module tx_buf_rd #(
     always_comb begin
         // big-endian pairs from lane 0: lane 2k is the high byte
         f_wsum = '0;
-        for (int k = 0; k < B / 2; k++)
+        if (s0_valid_q) for (int k = 0; k < B / 2; k++)  // only for a word in stage 0
             f_wsum = f_wsum + SW'({s0_data_q[16*k +: 8], s0_data_q[16*k + 8 +: 8]});
     end
     logic [31:0]   acc_q;

@@ -108,19 +108,25 @@ module tx_frame_build #(
         tcp_hlen = d_ts ? 16'd32 : 16'd20;
         tcp_len  = tcp_hlen + d_plen;
         ip_total = 16'd20 + tcp_len;
-        ip_acc = 24'h4500 + 24'h4000 + 24'h4006 + {8'd0, ip_total}
-               + {8'd0, d_sip[31:16]} + {8'd0, d_sip[15:0]}
-               + {8'd0, d_dip[31:16]} + {8'd0, d_dip[15:0]};
-        tcp_acc = {8'd0, d_sip[31:16]} + {8'd0, d_sip[15:0]}
-                + {8'd0, d_dip[31:16]} + {8'd0, d_dip[15:0]} + 24'd6 + {8'd0, tcp_len}
-                + {8'd0, d_sport} + {8'd0, d_dport}
-                + {8'd0, d_seq[31:16]} + {8'd0, d_seq[15:0]}
-                + {8'd0, d_ack[31:16]} + {8'd0, d_ack[15:0]}
-                + {8'd0, tcp_hlen[5:2], 4'd0, d_flags} + {8'd0, d_win}
-                + {8'd0, d_psum}
-                + (d_ts ? (24'h0101 + 24'h080a
-                           + {8'd0, d_tsval[31:16]} + {8'd0, d_tsval[15:0]}
-                           + {8'd0, d_tsecr[31:16]} + {8'd0, d_tsecr[15:0]}) : 24'd0);
+        // the sums only in the cycle they are folded (the simulated model skips them
+        // in every other cycle)
+        ip_acc = '0;
+        tcp_acc = '0;
+        if (d_valid) begin
+            ip_acc = 24'h4500 + 24'h4000 + 24'h4006 + {8'd0, ip_total}
+                   + {8'd0, d_sip[31:16]} + {8'd0, d_sip[15:0]}
+                   + {8'd0, d_dip[31:16]} + {8'd0, d_dip[15:0]};
+            tcp_acc = {8'd0, d_sip[31:16]} + {8'd0, d_sip[15:0]}
+                    + {8'd0, d_dip[31:16]} + {8'd0, d_dip[15:0]} + 24'd6 + {8'd0, tcp_len}
+                    + {8'd0, d_sport} + {8'd0, d_dport}
+                    + {8'd0, d_seq[31:16]} + {8'd0, d_seq[15:0]}
+                    + {8'd0, d_ack[31:16]} + {8'd0, d_ack[15:0]}
+                    + {8'd0, tcp_hlen[5:2], 4'd0, d_flags} + {8'd0, d_win}
+                    + {8'd0, d_psum}
+                    + (d_ts ? (24'h0101 + 24'h080a
+                               + {8'd0, d_tsval[31:16]} + {8'd0, d_tsval[15:0]}
+                               + {8'd0, d_tsecr[31:16]} + {8'd0, d_tsecr[15:0]}) : 24'd0);
+        end
     end
 
     function automatic logic [15:0] fold24(input logic [23:0] a);
@@ -136,23 +142,23 @@ module tx_frame_build #(
         end
     end
 
-    // Header bytes, first byte on the wire in lane 0.
+    // Header bytes, first byte on the wire in lane 0; only while a header waits to be
+    // loaded (the simulated model skips them in every other cycle).
     logic [HB*8-1:0] hdr_be, hdr_le;
     always_comb begin
-        hdr_be = {d_dmac, d_smac, 16'h0800,
-                  8'h45, 8'h00, ip_total, 16'h0000, 16'h4000, 8'd64, 8'd6, h_ipck,
-                  d_sip, d_dip,
-                  d_sport, d_dport, d_seq, d_ack, tcp_hlen[5:2], 4'd0, d_flags, d_win,
-                  h_tcpck, 16'h0000,
-                  8'h01, 8'h01, 8'h08, 8'h0a, d_tsval, d_tsecr};
-        if (!d_ts) hdr_be[12*8-1:0] = '0;
-    end
-    genvar gi;
-    generate
-        for (gi = 0; gi < HB; gi++) begin : g_rev
-            assign hdr_le[gi*8 +: 8] = hdr_be[(HB-1-gi)*8 +: 8];
+        hdr_be = '0;
+        hdr_le = '0;
+        if (h_valid) begin
+            hdr_be = {d_dmac, d_smac, 16'h0800,
+                      8'h45, 8'h00, ip_total, 16'h0000, 16'h4000, 8'd64, 8'd6, h_ipck,
+                      d_sip, d_dip,
+                      d_sport, d_dport, d_seq, d_ack, tcp_hlen[5:2], 4'd0, d_flags, d_win,
+                      h_tcpck, 16'h0000,
+                      8'h01, 8'h01, 8'h08, 8'h0a, d_tsval, d_tsecr};
+            if (!d_ts) hdr_be[12*8-1:0] = '0;
+            for (int i = 0; i < HB; i++) hdr_le[i*8 +: 8] = hdr_be[(HB-1-i)*8 +: 8];
         end
-    endgenerate
+    end
 
     // ---- buffer: emit the low B bytes, append a payload beat at the fill level
     logic            emit, last_beat, take_pay, load_hdr;
@@ -173,14 +179,21 @@ module tx_frame_build #(
     always_comb begin
         emit      = m_axis_tvalid && m_axis_tready;
         cnt_after = emit ? (last_beat ? '0 : cnt_q - CW'(B)) : cnt_q;
-        buf_shift = emit ? (buf_q >> DATA_W) : buf_q;
+        // the wide shifts only in a cycle that uses them (the simulated model skips
+        // them in every other cycle)
+        buf_shift = buf_q;
+        if (emit) buf_shift = buf_q >> DATA_W;
         keep_cnt  = '0;
-        for (int i = 0; i < B; i++) begin
-            pay_masked[i*8 +: 8] = s_pay_tkeep[i] ? s_pay_tdata[i*8 +: 8] : 8'd0;
-            keep_cnt = keep_cnt + CW'(s_pay_tkeep[i]);
-        end
+        pay_masked = '0;
+        pay_ext = '0;
         s_pay_tready = busy && pay_open && (cnt_after <= CW'(CAPB - B));
-        pay_ext      = {{(CAPB*8-DATA_W){1'b0}}, pay_masked} << {cnt_after, 3'b000};
+        if (s_pay_tvalid) begin
+            for (int i = 0; i < B; i++) begin
+                pay_masked[i*8 +: 8] = s_pay_tkeep[i] ? s_pay_tdata[i*8 +: 8] : 8'd0;
+                keep_cnt = keep_cnt + CW'(s_pay_tkeep[i]);
+            end
+            pay_ext = {{(CAPB*8-DATA_W){1'b0}}, pay_masked} << {cnt_after, 3'b000};
+        end
         load_hdr     = h_valid && (!busy || (emit && last_beat));
     end
     assign take_pay = s_pay_tready && s_pay_tvalid;
