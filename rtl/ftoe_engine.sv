@@ -794,7 +794,7 @@ module ftoe_engine #(
                                                  : ack_head[AQW-1 -: SID_W];
     wire logic ad_advance = !ad_valid_q || ad_ready;
     always_ff @(posedge clk) begin
-        if (ad_advance) begin
+        if (ad_advance && (ack_avail || take_owed)) begin  // (the tables read only for one)
             ad_owed_q    <= take_owed;
             ad_rst_q     <= take_owed && dak_head[1:0] == DK_RST;
             ad_kind_q    <= dak_head[1:0];
@@ -1363,7 +1363,7 @@ module ftoe_engine #(
     wire logic dd_advance = !dd_valid_q || (dd_ready && !snt_full);
     assign sd_ready = dd_advance;
     always_ff @(posedge clk) begin
-        if (dd_advance) begin
+        if (dd_advance && sd_valid) begin           // (the tables read only for one)
             dd_tag_q <= sd_tag;
             dd_len_q <= sd_len;
             dd_sum_q <= sd_sum;

@@ -155,16 +155,22 @@ module tcp_rx_session #(
     logic [TW-1:0] rd_data;
     always_ff @(posedge clk) begin
         if (write) tcb[write_sid] <= write_tcb;
-        rd_data <= tcb[s_seg_sid];
+        if (seg_hs) rd_data <= tcb[s_seg_sid];
     end
-    // A read in the cycle of a write to the same session takes the written value.
+    // A read in the cycle of a write to the same session takes the written value. (The
+    // TCB is read and passed on only for a segment, so the simulated model skips those
+    // copies between segments.)
     logic          bypass_q;
     logic [TW-1:0] bypass_tcb_q;
     always_ff @(posedge clk) begin
         bypass_q     <= write && write_sid == s_seg_sid;
-        bypass_tcb_q <= write_tcb;
+        if (write) bypass_tcb_q <= write_tcb;
     end
-    wire logic [TW-1:0] state = bypass_q ? bypass_tcb_q : rd_data;
+    logic [TW-1:0] state;
+    always_comb begin
+        state = '0;
+        if (rd_valid_q) state = bypass_q ? bypass_tcb_q : rd_data;
+    end
 
     // SND.MAX table: the transmit side's writes, or an install's SND.NXT
     logic [31:0] snd_max_tab [SESSIONS];

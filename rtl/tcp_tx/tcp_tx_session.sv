@@ -105,15 +105,21 @@ module tcp_tx_session #(
     logic [TW-1:0]    rd_data;
     always_ff @(posedge clk) begin
         if (wb_valid) tcb[wb_sid] <= wb_state;
-        rd_data <= tcb[s_ev_sid];
+        if (ev_hs) rd_data <= tcb[s_ev_sid];
     end
+    // (The state is read and passed on only for an event, 0 otherwise, so the simulated
+    // model skips those 549-bit copies between events.)
     logic          bypass_q;
     logic [TW-1:0] bypass_state_q;
     always_ff @(posedge clk) begin
         bypass_q       <= wb_valid && wb_sid == s_ev_sid;
-        bypass_state_q <= wb_state;
+        if (wb_valid) bypass_state_q <= wb_state;
     end
-    wire logic [TW-1:0] state = bypass_q ? bypass_state_q : rd_data;
+    logic [TW-1:0] state;
+    always_comb begin
+        state = '0;
+        if (rd_valid_q) state = bypass_q ? bypass_state_q : rd_data;
+    end
 
     // ---- Read stage: the event waits one cycle for its state -------------------------------
     logic             rd_valid_q;

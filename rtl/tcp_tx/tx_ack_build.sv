@@ -112,46 +112,50 @@ module tx_ack_build #(
     logic [8*HB-1:0] frame;
     always_comb begin
         logic [15:0] ipc, tcpc;
-        ipc = csum_field(ip_sum_q);
-        tcpc = csum_field(tcp_sum_q);
+        // only in LOAD, its one user (the simulated model skips it in every other cycle)
+        {ipc, tcpc} = '0;
         frame = '0;
-        for (int i = 0; i < 6; i++) begin
-            frame[8*i +: 8]       = dst_mac_q[8*(5-i) +: 8];
-            frame[8*(6+i) +: 8]   = src_mac_q[8*(5-i) +: 8];
-        end
-        frame[8*12 +: 8]  = 8'h08;                   // EtherType 0x0800 (IPv4)
-        frame[8*14 +: 8]  = 8'h45;
-        frame[8*16 +: 8]  = ip_len[15:8];
-        frame[8*17 +: 8]  = ip_len[7:0];
-        frame[8*20 +: 8]  = 8'h40;                   // DF
-        frame[8*22 +: 8]  = 8'd64;                   // TTL
-        frame[8*23 +: 8]  = 8'd6;                    // TCP
-        frame[8*24 +: 8]  = ipc[15:8];
-        frame[8*25 +: 8]  = ipc[7:0];
-        for (int i = 0; i < 4; i++) begin
-            frame[8*(26+i) +: 8] = src_ip_q[8*(3-i) +: 8];
-            frame[8*(30+i) +: 8] = dst_ip_q[8*(3-i) +: 8];
-            frame[8*(38+i) +: 8] = seq_q[8*(3-i) +: 8];
-            frame[8*(42+i) +: 8] = ack_q[8*(3-i) +: 8];
-        end
-        frame[8*34 +: 8] = sport_q[15:8];
-        frame[8*35 +: 8] = sport_q[7:0];
-        frame[8*36 +: 8] = dport_q[15:8];
-        frame[8*37 +: 8] = dport_q[7:0];
-        frame[8*46 +: 8] = {doff, 4'b0};
-        frame[8*47 +: 8] = flags_q;
-        frame[8*48 +: 8] = window_q[15:8];
-        frame[8*49 +: 8] = window_q[7:0];
-        frame[8*50 +: 8] = tcpc[15:8];
-        frame[8*51 +: 8] = tcpc[7:0];
-        if (ts_q) begin
-            frame[8*54 +: 8] = 8'd1;                 // NOP
-            frame[8*55 +: 8] = 8'd1;                 // NOP
-            frame[8*56 +: 8] = 8'd8;                 // Timestamps
-            frame[8*57 +: 8] = 8'd10;
+        if (state_q == LOAD) begin
+            ipc = csum_field(ip_sum_q);
+            tcpc = csum_field(tcp_sum_q);
+            for (int i = 0; i < 6; i++) begin
+                frame[8*i +: 8]       = dst_mac_q[8*(5-i) +: 8];
+                frame[8*(6+i) +: 8]   = src_mac_q[8*(5-i) +: 8];
+            end
+            frame[8*12 +: 8]  = 8'h08;                   // EtherType 0x0800 (IPv4)
+            frame[8*14 +: 8]  = 8'h45;
+            frame[8*16 +: 8]  = ip_len[15:8];
+            frame[8*17 +: 8]  = ip_len[7:0];
+            frame[8*20 +: 8]  = 8'h40;                   // DF
+            frame[8*22 +: 8]  = 8'd64;                   // TTL
+            frame[8*23 +: 8]  = 8'd6;                    // TCP
+            frame[8*24 +: 8]  = ipc[15:8];
+            frame[8*25 +: 8]  = ipc[7:0];
             for (int i = 0; i < 4; i++) begin
-                frame[8*(58+i) +: 8] = tsval_q[8*(3-i) +: 8];
-                frame[8*(62+i) +: 8] = tsecr_q[8*(3-i) +: 8];
+                frame[8*(26+i) +: 8] = src_ip_q[8*(3-i) +: 8];
+                frame[8*(30+i) +: 8] = dst_ip_q[8*(3-i) +: 8];
+                frame[8*(38+i) +: 8] = seq_q[8*(3-i) +: 8];
+                frame[8*(42+i) +: 8] = ack_q[8*(3-i) +: 8];
+            end
+            frame[8*34 +: 8] = sport_q[15:8];
+            frame[8*35 +: 8] = sport_q[7:0];
+            frame[8*36 +: 8] = dport_q[15:8];
+            frame[8*37 +: 8] = dport_q[7:0];
+            frame[8*46 +: 8] = {doff, 4'b0};
+            frame[8*47 +: 8] = flags_q;
+            frame[8*48 +: 8] = window_q[15:8];
+            frame[8*49 +: 8] = window_q[7:0];
+            frame[8*50 +: 8] = tcpc[15:8];
+            frame[8*51 +: 8] = tcpc[7:0];
+            if (ts_q) begin
+                frame[8*54 +: 8] = 8'd1;                 // NOP
+                frame[8*55 +: 8] = 8'd1;                 // NOP
+                frame[8*56 +: 8] = 8'd8;                 // Timestamps
+                frame[8*57 +: 8] = 8'd10;
+                for (int i = 0; i < 4; i++) begin
+                    frame[8*(58+i) +: 8] = tsval_q[8*(3-i) +: 8];
+                    frame[8*(62+i) +: 8] = tsecr_q[8*(3-i) +: 8];
+                end
             end
         end
     end

@@ -197,10 +197,16 @@ module tx_buf_wr #(
     logic [LW-1:0] chunk_len;
     always_comb begin
         take = (state_q == S_STREAM) && wo_free && s_app_tvalid;
+        // the beat's count and shifts only under a beat (the simulated model skips them
+        // in every other cycle)
         nbytes = '0;
-        for (int i = 0; i < B; i++) nbytes = nbytes + KW'(s_app_tkeep[i]);
-        wide_d = {{DATA_W{1'b0}}, s_app_tdata} << {align_q, 3'b000};
-        wide_k = {{B{1'b0}}, s_app_tkeep} << align_q;
+        wide_d = '0;
+        wide_k = '0;
+        if (s_app_tvalid) begin
+            for (int i = 0; i < B; i++) nbytes = nbytes + KW'(s_app_tkeep[i]);
+            wide_d = {{DATA_W{1'b0}}, s_app_tdata} << {align_q, 3'b000};
+            wide_k = {{B{1'b0}}, s_app_tkeep} << align_q;
+        end
         chunk_end = s_app_tlast || (beat_q == CBW'(CBEATS - 1));
         chunk_len = cnt_q + LW'(nbytes);
         wb_valid = take && chunk_end;

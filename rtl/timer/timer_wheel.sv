@@ -230,7 +230,13 @@ module timer_wheel #(
     wire logic [WB-1:0] scan_slot = scan_t[WB-1:0];
     wire logic [5:0]    scan_bit  = scan_slot[5:0];
     wire logic [63:0]   scan_word = bm_rd & ({64{1'b1}} << scan_bit);
-    wire logic [5:0]    scan_hit  = first_set(scan_word);
+    // The priority search only when the wheel is behind (its one user), so the
+    // simulated model skips it while the wheel is caught up.
+    logic [5:0]         scan_hit;
+    always_comb begin
+        scan_hit = '0;
+        if (state_q == ST_IDLE && !caught) scan_hit = first_set(scan_word);
+    end
     wire logic [5:0]    scan_off  = scan_hit - scan_bit;
     wire logic [6:0]    scan_span = 7'd64 - {1'b0, scan_bit};
 
