@@ -13,6 +13,7 @@
 // Assumes:    s_* state is the session's state before this segment (the caller
 //             forwards m_next_* when consecutive segments hit the same session);
 //             s_snd_wscale <= 14 (RFC 7323 §2.3).
+// Outputs:    meaningful with m_valid only; between segments they hold the last one's.
 `default_nettype none
 module tcp_rx_accept #(
     // Bits of caller context carried alongside each segment (e.g. session id)

@@ -29,6 +29,7 @@
 //             of the same session); cfg_* stable while events are in flight;
 //             cfg_rto_min <= cfg_rto_max. Kinds 10..15 change nothing (the decisions
 //             are those of the unchanged state). A session's state is 549 bits.
+// Outputs:    meaningful with m_valid only; between events they hold the last one's.
 `default_nettype none
 `include "ftoe_defs.svh"
 module tcp_tx_cc #(
