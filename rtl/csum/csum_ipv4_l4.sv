@@ -57,15 +57,11 @@ module csum_ipv4_l4 #(
 
     logic [8*HDR-1:0] hdr;                        // header bytes as known during this beat
     always_comb begin
+        hdr = in_frame_q ? hdr_q : '0;
         // Header byte i can only be in lane i % NB of beat i / NB: compare beats, not lanes.
-        // Only in a beat's cycle (the simulated model skips it between frames).
-        hdr = '0;
-        if (beat) begin
-            if (in_frame_q) hdr = hdr_q;
-            for (int i = 0; i < HDR; i++) begin
-                if (pos == PW'((i / NB) * NB))
-                    hdr[8*i +: 8] = s_axis_tkeep[i % NB] ? s_axis_tdata[8*(i % NB) +: 8] : 8'h00;
-            end
+        for (int i = 0; i < HDR; i++) begin
+            if (pos == PW'((i / NB) * NB))
+                hdr[8*i +: 8] = s_axis_tkeep[i % NB] ? s_axis_tdata[8*(i % NB) +: 8] : 8'h00;
         end
     end
     // (`FTOE_BYTE, not a function of the whole header: see ftoe_defs.svh.)
@@ -114,7 +110,7 @@ module csum_ipv4_l4 #(
     logic [PW-1:0] last_len;
     always_comb begin
         last_len = pos;
-        if (beat && s_axis_tlast) for (int lane = 0; lane < NB; lane++)
+        for (int lane = 0; lane < NB; lane++)
             if (s_axis_tkeep[lane]) last_len = pos + PW'(lane) + PW'(1);
     end
     wire logic [15:0] pseudo = ftoe_pseudo_sum(src_ip, dst_ip, protocol, total - 16'(ihl_bytes));
