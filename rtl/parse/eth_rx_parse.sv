@@ -192,7 +192,7 @@ module eth_rx_parse #(
     always_comb begin
         pre_hit = tail;                                       // (decoded in the tlast cycle only)
         if (!tail)                                            pre_reason = ftoe_pkg::RX_TCP;
-        else if (err)                                              pre_reason = ftoe_pkg::RX_DROP_MAC_ERROR;
+        else if (err)                                         pre_reason = ftoe_pkg::RX_DROP_MAC_ERROR;
         else if (len < PW'(l3))                               pre_reason = ftoe_pkg::RX_DROP_RUNT;
         else if (dst_mac != cfg_mac && dst_mac != 48'hFFFF_FFFF_FFFF)
                                                               pre_reason = ftoe_pkg::RX_DROP_NOT_OUR_MAC;
@@ -206,7 +206,7 @@ module eth_rx_parse #(
         end
         mid_hit = tail;
         if (!tail)                                            mid_reason = ftoe_pkg::RX_TCP;
-        else if (dst_ip != cfg_ip)                                 mid_reason = ftoe_pkg::RX_DROP_NOT_OUR_IP;
+        else if (dst_ip != cfg_ip)                            mid_reason = ftoe_pkg::RX_DROP_NOT_OUR_IP;
         else if (frag != 16'd0)                               mid_reason = ftoe_pkg::RX_SLOW_FRAGMENT;
         else if (protocol == 8'd1)                            mid_reason = ftoe_pkg::RX_SLOW_ICMP;
         else if (protocol != 8'd6)                            mid_reason = ftoe_pkg::RX_SLOW_OTHER_PROTO;
