@@ -1,6 +1,7 @@
 // tcp_rx_session: the receive side of every installed session. A table of per-session
-// state (the TCB fields tcp_rx_accept reads) in BRAM, read when a segment arrives, run
-// through tcp_rx_accept, and written back with the decision's next state. The host
+// state (the TCB fields tcp_rx_accept reads) in block RAM (bypass_ram), read when a
+// segment arrives, run through tcp_rx_accept, and written back with the decision's next
+// state. The host
 // writes a session's state when it installs it (s_wr_*).
 //
 // Same-session ordering: a segment reads its session's state only after the previous
@@ -132,7 +133,6 @@ module tcp_rx_session #(
     wire logic seg_hs = s_seg_valid && s_seg_ready;
 
     // ---- TCB table: one write port (write-back first, then installs), one read port -----
-    logic [TW-1:0] tcb [SESSIONS];
     logic              wb_valid;                    // tcp_rx_accept's result this cycle
     logic [SID_W-1:0]  wb_sid;
     logic [TW-1:0]     wb_tcb;
@@ -152,54 +152,33 @@ module tcp_rx_session #(
     wire logic [SID_W-1:0]  write_sid = wb_valid ? wb_sid : s_wr_sid;
     wire logic [TW-1:0]     write_tcb = wb_valid ? wb_tcb : wr_tcb;
 
-    logic [TW-1:0] rd_data;
-    always_ff @(posedge clk) begin
-        if (write) tcb[write_sid] <= write_tcb;
-        if (seg_hs) rd_data <= tcb[s_seg_sid];
-    end
-    // A read in the cycle of a write to the same session takes the written value. (The
-    // TCB is read and passed on only for a segment, so the simulated model skips those
-    // copies between segments.)
-    logic          bypass_q;
-    logic [TW-1:0] bypass_tcb_q;
-    always_ff @(posedge clk) begin
-        bypass_q     <= write && write_sid == s_seg_sid;
-        if (write) bypass_tcb_q <= write_tcb;
-    end
+    // Each table is read for a segment only (see bypass_ram: 0 between segments), and a
+    // read in the cycle of a write to the same session takes the written value.
     logic [TW-1:0] state;
-    always_comb begin
-        state = '0;
-        if (rd_valid_q) state = bypass_q ? bypass_tcb_q : rd_data;
-    end
+    bypass_ram #(.DEPTH(SESSIONS), .W(TW)) u_tcb (
+        .clk, .rst, .wr_en(write), .wr_addr(write_sid), .wr_data(write_tcb),
+        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_data(state)
+    );
 
     // SND.MAX table: the transmit side's writes, or an install's SND.NXT
-    logic [31:0] snd_max_tab [SESSIONS];
     wire logic              sm_write = s_snd_max_valid || wr_hs;
     wire logic [SID_W-1:0]  sm_sid   = s_snd_max_valid ? s_snd_max_sid : s_wr_sid;
     wire logic [31:0]       sm_value = s_snd_max_valid ? s_snd_max : s_wr_snd_nxt;
-    logic [31:0] sm_rd_q, sm_bypass_value_q;
-    logic        sm_bypass_q;
-    always_ff @(posedge clk) begin
-        if (sm_write) snd_max_tab[sm_sid] <= sm_value;
-        sm_rd_q           <= snd_max_tab[s_seg_sid];
-        sm_bypass_q       <= sm_write && sm_sid == s_seg_sid;
-        sm_bypass_value_q <= sm_value;
-    end
+    logic [31:0] st_snd_nxt;
+    bypass_ram #(.DEPTH(SESSIONS), .W(32)) u_snd_max (
+        .clk, .rst, .wr_en(sm_write), .wr_addr(sm_sid), .wr_data(sm_value),
+        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_data(st_snd_nxt)
+    );
 
     // Consumer's count: its writes, or an install's 0
-    logic [31:0] consumed_tab [SESSIONS];
     wire logic              cs_write = s_consumed_valid || wr_hs;
     wire logic [SID_W-1:0]  cs_sid   = s_consumed_valid ? s_consumed_sid : s_wr_sid;
     wire logic [31:0]       cs_value = s_consumed_valid ? s_consumed_count : 32'd0;
-    logic [31:0] cs_rd_q, cs_bypass_value_q;
-    logic        cs_bypass_q;
-    always_ff @(posedge clk) begin
-        if (cs_write) consumed_tab[cs_sid] <= cs_value;
-        cs_rd_q           <= consumed_tab[s_seg_sid];
-        cs_bypass_q       <= cs_write && cs_sid == s_seg_sid;
-        cs_bypass_value_q <= cs_value;
-    end
-    wire logic [31:0] st_consumed = cs_bypass_q ? cs_bypass_value_q : cs_rd_q;
+    logic [31:0] st_consumed;
+    bypass_ram #(.DEPTH(SESSIONS), .W(32)) u_consumed (
+        .clk, .rst, .wr_en(cs_write), .wr_addr(cs_sid), .wr_data(cs_value),
+        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_data(st_consumed)
+    );
 
     // ---- Read stage: the segment waits one cycle for its state -----------------------------
     logic [TAG_W-1:0] rd_tag_q;
@@ -236,7 +215,6 @@ module tcp_rx_session #(
     // plus the bytes taken since the last segment
     wire logic [31:0] st_rcv_wnd = state[TW-33 -: 32] + (st_consumed - st_credited);
     wire logic [31:0] st_snd_una = state[TW-65 -: 32];
-    wire logic [31:0] st_snd_nxt = sm_bypass_q ? sm_bypass_value_q : sm_rd_q;
     wire logic [31:0] st_snd_wnd = state[TW-97 -: 32];
     wire logic [31:0] st_max_wnd = state[TW-129 -: 32];
     wire logic [31:0] st_wl1     = state[TW-161 -: 32];

@@ -1,7 +1,7 @@
 // tcp_tx_session: the transmit-side control state of every installed session: a table of
-// tcp_tx_cc's state (549 bits per session) in BRAM, read when an event arrives, run
-// through tcp_tx_cc, and written back with its next state. An install is an event too
-// (kind 0: ISS+1, MSS, peer window), so there is no separate write port.
+// tcp_tx_cc's state (549 bits per session) in block RAM (bypass_ram), read when an event
+// arrives, run through tcp_tx_cc, and written back with its next state. An install is an
+// event too (kind 0: ISS+1, MSS, peer window), so there is no separate write port.
 //
 // Same-session ordering: an event reads its session's state only after the previous
 // event of that session has written it back (a read in the write-back cycle takes the
@@ -98,28 +98,17 @@ module tcp_tx_session #(
     assign busy = recent_valid_q != '0 || c_valid;
 
     // ---- State table: the write-back port and one read port --------------------------------
-    logic [TW-1:0]    tcb [SESSIONS];
     logic             wb_valid;
     logic [SID_W-1:0] wb_sid;
     logic [TW-1:0]    wb_state;
-    logic [TW-1:0]    rd_data;
-    always_ff @(posedge clk) begin
-        if (wb_valid) tcb[wb_sid] <= wb_state;
-        if (ev_hs) rd_data <= tcb[s_ev_sid];
-    end
-    // (The state is read and passed on only for an event, 0 otherwise, so the simulated
-    // model skips those 549-bit copies between events.)
-    logic          bypass_q;
-    logic [TW-1:0] bypass_state_q;
-    always_ff @(posedge clk) begin
-        bypass_q       <= wb_valid && wb_sid == s_ev_sid;
-        if (wb_valid) bypass_state_q <= wb_state;
-    end
-    logic [TW-1:0] state;
-    always_comb begin
-        state = '0;
-        if (rd_valid_q) state = bypass_q ? bypass_state_q : rd_data;
-    end
+    // Read for an event only (see bypass_ram: 0 between events, so the simulated model
+    // skips those 549-bit copies); a read in the cycle of the session's write-back takes
+    // the written state.
+    logic [TW-1:0]    state;
+    bypass_ram #(.DEPTH(SESSIONS), .W(TW)) u_tcb (
+        .clk, .rst, .wr_en(wb_valid), .wr_addr(wb_sid), .wr_data(wb_state),
+        .rd_en(ev_hs), .rd_addr(s_ev_sid), .rd_data(state)
+    );
 
     // ---- Read stage: the event waits one cycle for its state -------------------------------
     logic             rd_valid_q;

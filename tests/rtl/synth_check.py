@@ -3,8 +3,9 @@
 
 Writes <out>/<name>.txt and <name>.json with LUT, FF, CARRY4, BRAM and DSP counts and
 the longest combinational path (Yosys `ltp`, flip-flops excluded), and exits non-zero
-when Yosys fails, a latch is inferred, a signal has multiple drivers, or the cell counts
-(`stat`) or the logic depth (`ltp`) are missing from Yosys's output. The last line printed
+when Yosys fails, a latch is inferred, a signal has multiple drivers, fewer block RAMs
+than --min-bram are inferred (a table meant for BRAM went to LUTs and flip-flops), or the
+cell counts (`stat`) or the logic depth (`ltp`) are missing from Yosys's output. The last line printed
 is "PASS: <name>" or "FAIL: <name>: <reasons>".
 
   synth_check.py --name csum_stream_64 --top csum_stream --param DATA_W=64 \
@@ -26,6 +27,7 @@ def main():
     ap.add_argument("--include", action="append", default=[], help="include directory")
     ap.add_argument("--out", required=True, help="report directory")
     ap.add_argument("--yosys", default="yosys")
+    ap.add_argument("--min-bram", type=int, default=0, help="block RAMs the design must infer")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args()
 
@@ -84,6 +86,10 @@ def main():
     if not depth:
         problems.append(f"no logic depth: no 'Longest topological path' in {ltp_file}"
                         + ("" if ltp.strip() else " (yosys ltp wrote nothing)"))
+    bram = sum(v for k, v in cells.items() if k.startswith("RAMB"))
+    if stat.strip() and bram < a.min_bram:
+        problems.append(f"BRAM {bram}, expected at least {a.min_bram}: a table meant for block "
+                        "RAM was built from LUTs and flip-flops")
     version = subprocess.run([a.yosys, "-V"], capture_output=True, text=True).stdout.strip()
     report = {
         "name": a.name,
@@ -92,7 +98,7 @@ def main():
         "lut": sum(v for k, v in cells.items() if re.fullmatch(r"LUT[1-6]", k)),
         "ff": sum(v for k, v in cells.items() if re.fullmatch(r"FD\w*", k)),
         "carry4": cells.get("CARRY4", 0),
-        "bram": sum(v for k, v in cells.items() if k.startswith("RAMB")),
+        "bram": bram,
         "lutram": sum(v for k, v in cells.items() if k.startswith("RAM") and not k.startswith("RAMB")),
         "dsp": sum(v for k, v in cells.items() if k.startswith("DSP")),
         "logic_depth": int(depth.group(1)) if depth else None,

@@ -1,0 +1,53 @@
+// bypass_ram: DEPTH entries of W bits with one write port and one read port (a simple
+// dual-port block RAM) whose read sees a write to the same entry in the same cycle. The
+// per-session state tables of tcp_rx_session and tcp_tx_session are built on it: they read
+// a session's state in the cycle in which its previous event may write it back.
+//
+// rd_data, the cycle after rd_en: the entry as it stands at the end of rd_en's cycle, so
+// a write to it in that cycle is what the read returns (the memory itself returns the old
+// value; the written data is forwarded around it). In a cycle that follows no read,
+// rd_data is 0: a consumer reads it only under its own valid, and the simulated model
+// then skips the copy.
+//
+// Latency:    1 cycle from rd_en to rd_data.
+// Throughput: a read and a write every cycle.
+// Assumes:    nothing; rst clears only the read flag (a RAM has no reset).
+`include "ftoe_defs.svh"
+`default_nettype none
+module bypass_ram #(
+    // Entries, 2..65536
+    parameter int DEPTH = 4096,
+    // Bits per entry
+    parameter int W = 32
+) (
+    input  wire logic                     clk,
+    input  wire logic                     rst,
+    input  wire logic                     wr_en,
+    input  wire logic [$clog2(DEPTH)-1:0] wr_addr,
+    input  wire logic [W-1:0]             wr_data,
+    input  wire logic                     rd_en,
+    input  wire logic [$clog2(DEPTH)-1:0] rd_addr,
+    output logic      [W-1:0]             rd_data
+);
+    if (DEPTH < 2 || DEPTH > 65536 || W < 1) begin : g_bad_params
+        `FTOE_ELAB_FATAL $fatal(1, "bypass_ram: DEPTH=%0d must be in 2..65536 and W=%0d >= 1",
+                                DEPTH, W);
+    end
+
+    logic [W-1:0] mem [DEPTH];
+    logic [W-1:0] mem_q;          // the memory's answer (read enable: a BRAM's EN)
+    logic [W-1:0] wr_data_q;      // the last write, for a read of the same entry
+    logic         same_q, rd_q;
+    always_ff @(posedge clk) begin
+        if (wr_en) mem[wr_addr] <= wr_data;
+        if (rd_en) mem_q <= mem[rd_addr];
+        if (wr_en) wr_data_q <= wr_data;
+        same_q <= wr_en && wr_addr == rd_addr;
+        rd_q   <= !rst && rd_en;
+    end
+    always_comb begin
+        rd_data = '0;
+        if (rd_q) rd_data = same_q ? wr_data_q : mem_q;
+    end
+endmodule
+`default_nettype wire
