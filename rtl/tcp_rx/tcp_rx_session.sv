@@ -138,7 +138,7 @@ module tcp_rx_session #(
     logic [TW-1:0]     wb_tcb;
     // An install waits for the write port and for its session to have nothing in flight
     // (the last 3 accepted; the 4th writes back in this very cycle and holds the port).
-    logic              rd_valid_q;
+    logic              rd_valid_q;                  // the read stage holds a segment (u_tcb's)
     logic [SID_W-1:0]  rd_sid_q;
     assign s_wr_ready = !wb_valid && !s_snd_max_valid && !s_consumed_valid &&
                         !in_flight(recent_valid_q, recent_sid_q[0], recent_sid_q[1],
@@ -157,7 +157,7 @@ module tcp_rx_session #(
     logic [TW-1:0] state;
     bypass_ram #(.DEPTH(SESSIONS), .W(TW)) u_tcb (
         .clk, .rst, .wr_en(write), .wr_addr(write_sid), .wr_data(write_tcb),
-        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_data(state)
+        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_valid(rd_valid_q), .rd_data(state)
     );
 
     // SND.MAX table: the transmit side's writes, or an install's SND.NXT
@@ -165,9 +165,10 @@ module tcp_rx_session #(
     wire logic [SID_W-1:0]  sm_sid   = s_snd_max_valid ? s_snd_max_sid : s_wr_sid;
     wire logic [31:0]       sm_value = s_snd_max_valid ? s_snd_max : s_wr_snd_nxt;
     logic [31:0] st_snd_nxt;
+    logic        sm_valid_unused;  // = rd_valid_q
     bypass_ram #(.DEPTH(SESSIONS), .W(32)) u_snd_max (
         .clk, .rst, .wr_en(sm_write), .wr_addr(sm_sid), .wr_data(sm_value),
-        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_data(st_snd_nxt)
+        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_valid(sm_valid_unused), .rd_data(st_snd_nxt)
     );
 
     // Consumer's count: its writes, or an install's 0
@@ -175,9 +176,10 @@ module tcp_rx_session #(
     wire logic [SID_W-1:0]  cs_sid   = s_consumed_valid ? s_consumed_sid : s_wr_sid;
     wire logic [31:0]       cs_value = s_consumed_valid ? s_consumed_count : 32'd0;
     logic [31:0] st_consumed;
+    logic        cs_valid_unused;  // = rd_valid_q
     bypass_ram #(.DEPTH(SESSIONS), .W(32)) u_consumed (
         .clk, .rst, .wr_en(cs_write), .wr_addr(cs_sid), .wr_data(cs_value),
-        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_data(st_consumed)
+        .rd_en(seg_hs), .rd_addr(s_seg_sid), .rd_valid(cs_valid_unused), .rd_data(st_consumed)
     );
 
     // ---- Read stage: the segment waits one cycle for its state -----------------------------
@@ -196,13 +198,8 @@ module tcp_rx_session #(
         rd_len_q    <= s_payload_len;
         rd_has_ts_q <= s_has_ts;
         rd_tsval_q  <= s_tsval;
-        if (rst) begin
-            rd_valid_q     <= 1'b0;
-            recent_valid_q <= '0;
-        end else begin
-            rd_valid_q     <= seg_hs;
-            recent_valid_q <= {recent_valid_q[1:0], seg_hs};
-        end
+        if (rst) recent_valid_q <= '0;
+        else     recent_valid_q <= {recent_valid_q[1:0], seg_hs};
         recent_sid_q[0] <= s_seg_sid;
         recent_sid_q[1] <= recent_sid_q[0];
         recent_sid_q[2] <= recent_sid_q[1];

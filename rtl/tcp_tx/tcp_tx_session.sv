@@ -105,13 +105,13 @@ module tcp_tx_session #(
     // skips those 549-bit copies); a read in the cycle of the session's write-back takes
     // the written state.
     logic [TW-1:0]    state;
+    logic             rd_valid_q;   // the read stage holds an event (state is its state)
     bypass_ram #(.DEPTH(SESSIONS), .W(TW)) u_tcb (
         .clk, .rst, .wr_en(wb_valid), .wr_addr(wb_sid), .wr_data(wb_state),
-        .rd_en(ev_hs), .rd_addr(s_ev_sid), .rd_data(state)
+        .rd_en(ev_hs), .rd_addr(s_ev_sid), .rd_valid(rd_valid_q), .rd_data(state)
     );
 
     // ---- Read stage: the event waits one cycle for its state -------------------------------
-    logic             rd_valid_q;
     logic [SID_W-1:0] rd_sid_q;
     logic [TAG_W-1:0] rd_tag_q;
     logic [3:0]       rd_kind_q;
@@ -135,13 +135,8 @@ module tcp_tx_session #(
         recent_sid_q[0] <= s_ev_sid;
         recent_sid_q[1] <= recent_sid_q[0];
         recent_sid_q[2] <= recent_sid_q[1];
-        if (rst) begin
-            rd_valid_q     <= 1'b0;
-            recent_valid_q <= '0;
-        end else begin
-            rd_valid_q     <= ev_hs;
-            recent_valid_q <= {recent_valid_q[1:0], ev_hs};
-        end
+        if (rst) recent_valid_q <= '0;
+        else     recent_valid_q <= {recent_valid_q[1:0], ev_hs};
     end
 
     // state fields

@@ -1,7 +1,7 @@
 // Cosim of rtl/common/bypass_ram.sv (64 entries of 40 bits) against an array: a read
 // returns, exactly one cycle later, the entry as it stands at the end of its own cycle
-// (a write to the same entry in that cycle included), and rd_data is 0 in every cycle
-// that follows no read. Random reads and writes every cycle over few entries, so that a
+// (a write to the same entry in that cycle included) with rd_valid, and rd_valid and
+// rd_data are 0 in every cycle that follows no read. Random reads and writes every cycle over few entries, so that a
 // read and a write of the same entry in one cycle are common; scripted cases hold the
 // latency, the bypass, back-to-back reads and writes, and the read flag's reset.
 #include <gtest/gtest.h>
@@ -32,6 +32,7 @@ public:
         m_.tick();
         return io.rd_data;
     }
+    bool valid() { return m_.io().rd_valid; }
     void reset_one_cycle() { m_.io().rst = 1; }
     void release_reset() { m_.io().rst = 0; }
 
@@ -62,6 +63,7 @@ TEST(BypassRam, RandomTrafficMatchesArrayOneCycleLater) {
         ASSERT_EQ(ram.cycle(wr, wa, wd, rd, ra), want)
             << "cycle " << c << (rd ? " read " : " no read ") << ra << (wr ? " write " : " no write ")
             << wa;
+        ASSERT_EQ(ram.valid(), rd) << "cycle " << c;
     }
     EXPECT_GT(same_cycle, 30000);  // the bypass is what this test exercises most
     EXPECT_GT(reads, 120000);
@@ -70,7 +72,9 @@ TEST(BypassRam, RandomTrafficMatchesArrayOneCycleLater) {
 TEST(BypassRam, ScriptedLatencyBypassAndReset) {
     BypassRam ram;
     EXPECT_EQ(ram.cycle(true, 5, 0x1111, false, 0), 0u);        // no read: 0
+    EXPECT_FALSE(ram.valid());
     EXPECT_EQ(ram.cycle(false, 0, 0, true, 5), 0x1111u);        // 1 cycle later
+    EXPECT_TRUE(ram.valid());
     EXPECT_EQ(ram.cycle(true, 5, 0x2222, true, 5), 0x2222u);    // same cycle: the new value
     EXPECT_EQ(ram.cycle(true, 6, 0x3333, true, 5), 0x2222u);    // other entry written
     EXPECT_EQ(ram.cycle(false, 0, 0, false, 5), 0u);            // a read is not held
@@ -79,6 +83,7 @@ TEST(BypassRam, ScriptedLatencyBypassAndReset) {
     EXPECT_EQ(ram.cycle(false, 0, 0, true, 6), 0x5555u);
     ram.reset_one_cycle();                                      // a read under reset: 0
     EXPECT_EQ(ram.cycle(false, 0, 0, true, 6), 0u);
+    EXPECT_FALSE(ram.valid());
     ram.release_reset();
     EXPECT_EQ(ram.cycle(false, 0, 0, true, 6), 0x5555u);        // the memory kept its data
 }
