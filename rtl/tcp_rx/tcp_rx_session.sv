@@ -1,8 +1,7 @@
 // tcp_rx_session: the receive side of every installed session. A table of per-session
 // state (the TCB fields tcp_rx_accept reads) in block RAM (bypass_ram), read when a
 // segment arrives, run through tcp_rx_accept, and written back with the decision's next
-// state. The host
-// writes a session's state when it installs it (s_wr_*).
+// state. The host writes a session's state when it installs it (s_wr_*).
 //
 // Same-session ordering: a segment reads its session's state only after the previous
 // segment of that session has written it back (a read in the write-back cycle takes
