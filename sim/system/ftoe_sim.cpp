@@ -646,7 +646,7 @@ std::string write_latency_plot(const Options& o, const AppStats& client) {
     sub << ns.size() << (echo ? " messages of " + std::to_string(o.message_bytes) + " B"
                               : " requests of " + o.http_path)
         << ", simulated time, seed " << o.seed;
-    if (o.faults.loss || o.faults.reorder || o.faults.duplicate || o.faults.corrupt)
+    if (o.faults.loss > 0 || o.faults.reorder > 0 || o.faults.duplicate > 0 || o.faults.corrupt > 0)
         sub << ", faults loss " << o.faults.loss << " reorder " << o.faults.reorder
             << " dup " << o.faults.duplicate << " corrupt " << o.faults.corrupt;
     c.subtitle = sub.str();
