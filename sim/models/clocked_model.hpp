@@ -16,22 +16,32 @@
 #include <cstdint>
 #include <memory>
 #include <type_traits>
+#include <utility>
 
 #include "axis_beat.hpp"
 #include "verilated.h"
 
 namespace ftoe::sim {
 
+// Whether a model has a reset port: datapath-only blocks (pipe_delay) have none.
+template <typename Model, typename = void>
+struct HasRst : std::false_type {};
+template <typename Model>
+struct HasRst<Model, std::void_t<decltype(std::declval<Model&>().rst)>> : std::true_type {};
+
 template <typename Model>
 class ClockedModel {
 public:
-    // Holds rst for `reset_cycles` cycles (the model must have clk and rst ports).
+    // Holds rst for `reset_cycles` cycles (the model must have a clk port; a model
+    // without an rst port is not reset and starts at cycle 0).
     explicit ClockedModel(int reset_cycles = 4)
         : context_(std::make_unique<VerilatedContext>()),
           model_(std::make_unique<Model>(context_.get())) {
-        model_->rst = 1;
-        for (int i = 0; i < reset_cycles; i++) tick();
-        model_->rst = 0;
+        if constexpr (HasRst<Model>::value) {
+            model_->rst = 1;
+            for (int i = 0; i < reset_cycles; i++) tick();
+            model_->rst = 0;
+        }
     }
     ~ClockedModel() { model_->final(); }
     ClockedModel(const ClockedModel&) = delete;

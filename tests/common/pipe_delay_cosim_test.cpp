@@ -7,57 +7,35 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <random>
+#include <type_traits>
 
 #include "Vpipe_delay_1.h"
 #include "Vpipe_delay_4.h"
-#include "verilated.h"
+#include "clocked_model.hpp"
 
 namespace {
 
 // A value of up to 96 bits as three 32-bit words, the layout of Verilator's VlWide.
 using Words = std::array<uint32_t, 3>;
 
-template <typename Model, int W>
-class PipeDelay {
-public:
-    PipeDelay() : context_(std::make_unique<VerilatedContext>()),
-                  model_(std::make_unique<Model>(context_.get())) {}
-    ~PipeDelay() { model_->final(); }
-
-    // One cycle with `d` on the input; returns q after the rising edge.
-    Words cycle(const Words& d) {
-        set(d);
-        model_->clk = 0;
-        model_->eval();
-        model_->clk = 1;
-        model_->eval();
-        return get();
+// Verilator gives a port of up to 64 bits a scalar, a wider one a VlWide of words.
+template <typename Port>
+void set_port(Port& port, const Words& w) {
+    if constexpr (std::is_integral_v<Port>) {
+        port = Port(uint64_t(w[1]) << 32 | w[0]);
+    } else {
+        for (std::size_t i = 0; i < w.size(); i++) port[i] = w[i];
     }
-
-private:
-    void set(const Words& d) {
-        if constexpr (W <= 64) {
-            model_->d = (uint64_t(d[1]) << 32 | d[0]) & mask64();
-        } else {
-            for (int i = 0; i < 3; i++) model_->d[i] = d[i];
-            model_->d[2] &= (uint32_t(1) << (W - 64)) - 1;
-        }
+}
+template <typename Port>
+Words get_port(const Port& port) {
+    if constexpr (std::is_integral_v<Port>) {
+        return {uint32_t(port), uint32_t(uint64_t(port) >> 32), 0};
+    } else {
+        return {port[0], port[1], port[2]};
     }
-    Words get() const {
-        if constexpr (W <= 64) {
-            const uint64_t q = model_->q;
-            return {uint32_t(q), uint32_t(q >> 32), 0};
-        } else {
-            return {model_->q[0], model_->q[1], model_->q[2]};
-        }
-    }
-    static constexpr uint64_t mask64() { return W == 64 ? ~uint64_t(0) : (uint64_t(1) << W) - 1; }
-
-    std::unique_ptr<VerilatedContext> context_;
-    std::unique_ptr<Model> model_;
-};
+}
 
 // The input as the model holds it: W bits of the three words.
 Words truncate(Words w, int width) {
@@ -71,13 +49,15 @@ Words truncate(Words w, int width) {
 
 template <typename Model, int W, int DEPTH>
 void expect_delay_of_exactly(int cycles) {
-    PipeDelay<Model, W> pipe;
+    ftoe::sim::ClockedModel<Model> pipe;  // no rst port: no reset
     std::mt19937 rng(W * 100 + DEPTH);
     std::deque<Words> sent;
     for (int c = 0; c < cycles; c++) {
         const Words d = truncate({uint32_t(rng()), uint32_t(rng()), uint32_t(rng())}, W);
         sent.push_back(d);
-        const Words q = pipe.cycle(d);
+        set_port(pipe.io().d, d);
+        pipe.tick();
+        const Words q = get_port(pipe.io().q);
         // After the edge that ends cycle c, q holds the d of cycle c - (DEPTH - 1).
         if (int(sent.size()) == DEPTH) {
             ASSERT_EQ(q, sent.front()) << "cycle " << c;
